@@ -1,0 +1,61 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs, styleText, type ParseArgsConfig } from 'node:util';
+import type { TextStyle } from '../report/text.ts';
+
+/** What a command may touch of the process: passed in so commands stay testable. */
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  isTTY: boolean;
+}
+
+/** A mistake in how rollgate was called: exit 2, no stack trace. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** The repository or a server could not be reached or read: exit 2. */
+export class InfrastructureError extends Error {
+  override name = 'InfrastructureError';
+}
+
+export const COMMON_OPTIONS = {
+  dir: { type: 'string' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  debug: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+export type Format = 'text' | 'json' | 'github';
+
+/** parseArgs with the common options; unknown options are usage errors. */
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** --dir resolved against the working directory; it must be a directory. */
+export function repoDir(io: Io, dir: string | undefined): string {
+  const path = resolve(io.cwd, dir ?? '.');
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--dir ${dir ?? '.'}: not a directory`);
+  return path;
+}
+
+/** --format, defaulting to github inside GitHub Actions. */
+export function formatOf(io: Io, value: string | undefined, allowed: readonly string[] = ['text', 'json', 'github']): Format {
+  const format = value ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
+  if (!allowed.includes(format)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, got "${format}"`);
+  return format as Format;
+}
+
+export function textStyle(io: Io): TextStyle {
+  const color = io.isTTY && !io.env.NO_COLOR;
+  const s = (fmt: Parameters<typeof styleText>[0]) => (t: string) => (color ? styleText(fmt, t) : t);
+  return { red: s('red'), yellow: s('yellow'), dim: s('dim'), bold: s('bold') };
+}

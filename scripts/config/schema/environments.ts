@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { document, duration, kebabName } from './common.ts';
+
+const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/);
+
+export const store = z
+  .strictObject({
+    type: z.enum(['flagd', 'unleash']).describe('flagd: an OpenFeature flag file (the embedded default); unleash: an Unleash server'),
+    path: z.string().optional().describe('flagd: the flag file, relative to the repository'),
+    url: z.string().optional().describe('unleash: base URL of the server'),
+    project: z.string().optional().describe('unleash: project id'),
+    environment: z.string().optional().describe('unleash: environment name in Unleash'),
+    tokenEnv: envVarName.optional().describe('unleash: name of the env variable holding an admin API token (never the token)'),
+  })
+  .describe('Where flags of this environment live');
+
+export const metricsProvider = z
+  .strictObject({
+    type: z.enum(['prometheus', 'static', 'none']).describe('prometheus: HTTP API; static: a metrics file; none: only built-ins'),
+    url: z.string().optional().describe('prometheus: base URL'),
+    file: z.string().optional().describe('static: metrics file, relative to the repository'),
+    tokenEnv: envVarName.optional().describe('prometheus: env variable holding a bearer token, if needed'),
+    timeout: duration.default('10s').describe('Per-query timeout'),
+  })
+  .describe('Where gate metrics of this environment come from');
+
+export const environment = z
+  .strictObject({
+    description: z.string().optional(),
+    store,
+    metrics: metricsProvider,
+  })
+  .describe('One environment');
+
+export const environmentsSpec = z
+  .strictObject({
+    mainBranch: z.string().default('main').describe('The branch whose tip the sync applies'),
+    promotionOrder: z
+      .array(kebabName)
+      .min(1)
+      .describe('Environments from first to last: a later one may never be ahead of an earlier one'),
+    environments: z.record(kebabName, environment).describe('Environment name → settings'),
+    approverGroups: z
+      .record(
+        kebabName,
+        z.strictObject({
+          members: z.array(z.string().min(1)).min(1).describe('GitHub users or teams (@org/team)'),
+          description: z.string().optional(),
+        }),
+      )
+      .default({})
+      .describe('Named groups that gates require approvals from'),
+  })
+  .describe('Environments, their stores and metrics providers');
+
+export const environmentsDocument = document('Environments', environmentsSpec, 'rollgate Environments: flag stores, metrics providers, promotion order');
+
+export type Store = z.output<typeof store>;
+export type MetricsProvider = z.output<typeof metricsProvider>;
+export type EnvironmentsDocument = z.output<typeof environmentsDocument>;

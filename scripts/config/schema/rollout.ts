@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { comparison, document, duration, flagKey, kebabName, percentage, severity } from './common.ts';
+
+export const criterion = z
+  .strictObject({
+    name: z.string().optional().describe('Short label shown in gate reports'),
+    ...comparison,
+    check: z
+      .string()
+      .optional()
+      .describe('A manual check a reviewer attests in the PR checklist; use instead of `metric`'),
+    description: z.string().optional().describe('Why this criterion matters, shown in reports'),
+  })
+  .describe('One criterion: a metric compared with a threshold, a baseline, a range, or a manual check');
+
+export const gate = z
+  .strictObject({
+    mustPass: z.array(criterion).optional().describe('All of these must pass'),
+    shouldPass: z
+      .strictObject({
+        atLeast: z.number().int().min(0).describe('How many of `criteria` must pass'),
+        criteria: z.array(criterion).describe('Candidates, N of which must pass'),
+      })
+      .optional()
+      .describe('N-of-M criteria'),
+    blockers: z
+      .array(criterion)
+      .optional()
+      .describe('Conditions that stop the advance when they match (the comparison describes the bad case)'),
+    approvals: z
+      .array(
+        z.strictObject({
+          group: kebabName.describe('An approver group from environments.yaml'),
+          count: z.number().int().min(1).default(1).describe('Approvals needed from that group'),
+        }),
+      )
+      .optional()
+      .describe('Reviews required on the PR'),
+  })
+  .describe('What must hold before a rollout enters this stage');
+
+export const stage = z
+  .strictObject({
+    name: kebabName.describe('Stage name, unique within the rollout'),
+    percentage: percentage.describe('Share of users served the new path, 0–100'),
+    shadow: z
+      .boolean()
+      .default(false)
+      .describe('Compute the new path without serving it (only at 0 %)'),
+    bake: duration.optional().describe('Minimum time in this stage before the next advance'),
+    description: z.string().optional(),
+  })
+  .describe('One step of the rollout');
+
+export const rollbackRow = z
+  .strictObject({
+    severity,
+    when: z
+      .strictObject({
+        any: z.array(criterion).optional().describe('Matches when any criterion matches'),
+        all: z.array(criterion).optional().describe('Matches when every criterion matches'),
+      })
+      .describe('The condition of this row; each criterion describes the bad case'),
+    action: z
+      .enum(['rollback', 'investigate', 'monitor'])
+      .describe('rollback: move to `to`; investigate: hold and open an incident; monitor: no action'),
+    to: kebabName.optional().describe('Stage to roll back to (action rollback)'),
+    mode: z
+      .enum(['emergency', 'gradual'])
+      .optional()
+      .describe('emergency: push to main and sync at once; gradual: a rollback PR'),
+    during: z.array(kebabName).optional().describe('Only while the rollout is in one of these stages'),
+    note: z.string().optional().describe('What the runbook says to do besides the move'),
+  })
+  .describe('One row of the rollback decision matrix');
+
+export const rolloutSpec = z
+  .strictObject({
+    flag: flagKey.describe('Flag key in the flag store'),
+    description: z.string().optional(),
+    stickiness: z
+      .string()
+      .min(1)
+      .default('userId')
+      .describe('Evaluation-context attribute users are bucketed by'),
+    stages: z.array(stage).min(1).describe('Ordered stages, percentages non-decreasing'),
+    environments: z
+      .record(kebabName, z.strictObject({ stage: kebabName.describe('Current stage in this environment') }))
+      .describe('Environment name → current stage'),
+    gates: z.record(kebabName, gate).optional().describe('Stage being entered → its gate'),
+    rollback: z.array(rollbackRow).optional().describe('The rollback decision matrix'),
+  })
+  .describe('A flag rolled out in stages');
+
+export const rolloutDocument = document('Rollout', rolloutSpec, 'rollgate Rollout: one flag, its stages, gates and rollback matrix');
+
+export type Criterion = z.output<typeof criterion>;
+export type Gate = z.output<typeof gate>;
+export type Stage = z.output<typeof stage>;
+export type RollbackRow = z.output<typeof rollbackRow>;
+export type RolloutDocument = z.output<typeof rolloutDocument>;

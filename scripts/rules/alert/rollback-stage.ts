@@ -1,0 +1,19 @@
+import { suggestion } from '../../config/did-you-mean.ts';
+import type { Rule } from '../rule.ts';
+
+export const alertRollbackStage: Rule = {
+  code: 'alert/rollback-stage',
+  severity: 'error',
+  description: "onFire.rollback.to is a stage of the watched rollout",
+  check({ model, report }) {
+    for (const { file, doc } of model.alertRules) {
+      const rollout = doc.spec.rollout ? model.rolloutByName.get(doc.spec.rollout) : undefined;
+      if (!rollout) continue;
+      const names = rollout.doc.spec.stages.map((s) => s.name);
+      doc.spec.rules.forEach((rule, i) => {
+        const to = rule.onFire?.rollback?.to;
+        if (to !== undefined && !names.includes(to)) report({ file, path: ['spec', 'rules', i, 'onFire', 'rollback', 'to'], message: `rollback to unknown stage "${to}" of ${rollout.doc.metadata.name}`, hint: suggestion(to, names) || `stages: ${names.join(', ')}` });
+      });
+    }
+  },
+};

@@ -1,0 +1,22 @@
+import { suggestion } from '../../config/did-you-mean.ts';
+import type { Rule } from '../rule.ts';
+
+export const promotionOrder: Rule = {
+  code: 'env/promotion-order',
+  severity: 'error',
+  description: 'promotionOrder lists every environment exactly once',
+  check({ model, report }) {
+    for (const { file, doc } of model.environments) {
+      const declared = Object.keys(doc.spec.environments);
+      const seen = new Set<string>();
+      doc.spec.promotionOrder.forEach((env, i) => {
+        if (!declared.includes(env)) report({ file, path: ['spec', 'promotionOrder', i], message: `unknown environment "${env}" in promotionOrder`, hint: suggestion(env, declared) || `environments: ${declared.join(', ')}` });
+        else if (seen.has(env)) report({ file, path: ['spec', 'promotionOrder', i], message: `"${env}" is listed twice`, hint: 'list each environment once' });
+        seen.add(env);
+      });
+      for (const env of declared) {
+        if (!seen.has(env)) report({ file, path: ['spec', 'environments', env], at: 'key', message: `environment "${env}" is missing from promotionOrder`, hint: 'add it where it belongs in the order' });
+      }
+    }
+  },
+};

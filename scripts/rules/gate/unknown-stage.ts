@@ -1,0 +1,16 @@
+import { suggestion } from '../../config/did-you-mean.ts';
+import type { Rule } from '../rule.ts';
+
+export const gateUnknownStage: Rule = {
+  code: 'gate/unknown-stage',
+  severity: 'error',
+  description: 'Gates are keyed by a stage of the rollout (the stage being entered)',
+  check({ model, report }) {
+    for (const { file, doc } of model.rollouts) {
+      const names = doc.spec.stages.map((s) => s.name);
+      for (const stage of Object.keys(doc.spec.gates ?? {})) {
+        if (!names.includes(stage)) report({ file, path: ['spec', 'gates', stage], at: 'key', message: `gate for unknown stage "${stage}"`, hint: suggestion(stage, names) || `stages: ${names.join(', ')}` });
+      }
+    }
+  },
+};

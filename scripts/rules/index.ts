@@ -1,0 +1,77 @@
+import { alertUnknownRollout } from './alert/unknown-rollout.ts';
+import { duplicateAlertName } from './alert/duplicate-name.ts';
+import { pagingRequired } from './alert/paging-required.ts';
+import { alertPromqlSyntax } from './alert/promql-syntax.ts';
+import { alertRollbackStage } from './alert/rollback-stage.ts';
+import { runbookRequired } from './alert/runbook-required.ts';
+import { unknownChannel } from './alert/unknown-channel.ts';
+import { metricsSettings } from './env/metrics-settings.ts';
+import { promotionOrder } from './env/promotion-order.ts';
+import { storeSettings } from './env/store-settings.ts';
+import { atLeast } from './gate/at-least.ts';
+import { boundsOrder } from './gate/bounds-order.ts';
+import { criterionShape } from './gate/criterion-shape.ts';
+import { gateFirstStage } from './gate/first-stage.ts';
+import { unknownApproverGroup } from './gate/unknown-approver-group.ts';
+import { unknownMetric } from './gate/unknown-metric.ts';
+import { gateUnknownStage } from './gate/unknown-stage.ts';
+import { duplicateMetric } from './metrics/duplicate-name.ts';
+import { querySyntax } from './metrics/query-syntax.ts';
+import { missingEnvironments } from './repo/missing-environments.ts';
+import { schemaComment } from './repo/schema-comment.ts';
+import { singletons } from './repo/singletons.ts';
+import { rollbackActionShape } from './rollback/action-shape.ts';
+import { rollbackUnknownStage } from './rollback/unknown-stage.ts';
+import { bakeDuration } from './rollout/bake-duration.ts';
+import { duplicateFlag } from './rollout/duplicate-flag.ts';
+import { duplicateRolloutName } from './rollout/duplicate-name.ts';
+import { percentageOrder } from './rollout/percentage-order.ts';
+import { rolloutPromotionOrder } from './rollout/promotion-order.ts';
+import { shadowPercentage } from './rollout/shadow-percentage.ts';
+import { stageUnique } from './rollout/stage-unique.ts';
+import { unknownEnvironment } from './rollout/unknown-environment.ts';
+import { unknownStage } from './rollout/unknown-stage.ts';
+import type { Rule } from './rule.ts';
+
+/** Every cross-field and cross-file rule, in the order they run. */
+export const RULES: readonly Rule[] = [
+  // repository
+  missingEnvironments,
+  singletons,
+  schemaComment,
+  // rollouts
+  stageUnique,
+  percentageOrder,
+  shadowPercentage,
+  bakeDuration,
+  unknownStage,
+  unknownEnvironment,
+  rolloutPromotionOrder,
+  duplicateRolloutName,
+  duplicateFlag,
+  // gates and the rollback matrix
+  gateUnknownStage,
+  gateFirstStage,
+  criterionShape,
+  unknownMetric,
+  boundsOrder,
+  atLeast,
+  unknownApproverGroup,
+  rollbackUnknownStage,
+  rollbackActionShape,
+  // environments
+  storeSettings,
+  metricsSettings,
+  promotionOrder,
+  // metrics catalog
+  duplicateMetric,
+  querySyntax,
+  // alerts
+  unknownChannel,
+  runbookRequired,
+  pagingRequired,
+  duplicateAlertName,
+  alertUnknownRollout,
+  alertRollbackStage,
+  alertPromqlSyntax,
+];

@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'scripts', 'bin', 'rollgate.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `rollgate ARGS` as a real process, the way CI and users call it. */
+export function rollgate(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliResult {
+  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', NO_COLOR: '1', ...options.env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A fresh temp directory, optionally seeded with a copy of `from`. */
+export function tempRepo(from?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rollgate-'));
+  if (from) cpSync(from, dir, { recursive: true });
+  return dir;
+}
