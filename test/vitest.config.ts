@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+// Lives under test/ because the repository's top level is fixed (DESIGN.md).
 export default defineConfig({
+  root: join(import.meta.dirname, '..'),
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
