@@ -28,7 +28,7 @@ export const alertRule = z
       .strictObject({
         rollback: z
           .strictObject({
-            to: kebabName.describe('Stage to roll back to'),
+            to: kebabName.optional().describe('Stage to roll back to; left out, the stage before the current one'),
             mode: z.enum(['emergency', 'gradual']).default('emergency'),
           })
           .optional()
