@@ -16,7 +16,7 @@ export const alertRule = z
     when: alertCondition,
     notify: z.array(kebabName).min(1).describe('Channels from channels.yaml'),
     summary: z.string().min(1).describe('One line shown in notifications'),
-    description: z.string().optional(),
+    description: z.string().optional().describe('Longer text for the notification body'),
     runbook: z
       .strictObject({
         url: z.string().optional().describe('Link to the runbook'),
@@ -29,7 +29,7 @@ export const alertRule = z
         rollback: z
           .strictObject({
             to: kebabName.optional().describe('Stage to roll back to; left out, the stage before the current one'),
-            mode: z.enum(['emergency', 'gradual']).default('emergency'),
+            mode: z.enum(['emergency', 'gradual']).default('emergency').describe('emergency: push to main and sync at once; gradual: a rollback PR'),
           })
           .optional()
           .describe('Roll the rollout back when this alert fires'),
@@ -42,7 +42,7 @@ export const alertRule = z
 export const alertRulesSpec = z
   .strictObject({
     rollout: kebabName.optional().describe('The rollout these alerts watch (its flag fills {{flag}})'),
-    rules: z.array(alertRule).min(1),
+    rules: z.array(alertRule).min(1).describe('The alert rules'),
   })
   .describe('Alert rules');
 

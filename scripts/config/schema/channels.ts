@@ -5,7 +5,7 @@ const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/);
 
 export const channel = z
   .strictObject({
-    type: z.enum(['pagerduty', 'slack', 'email', 'webhook']),
+    type: z.enum(['pagerduty', 'slack', 'email', 'webhook']).describe('Kind of receiver'),
     pages: z
       .boolean()
       .optional()
@@ -16,7 +16,7 @@ export const channel = z
     to: z.array(z.string()).optional().describe('email: recipients'),
     url: z.string().optional().describe('webhook: URL'),
     tokenEnv: envVarName.optional().describe('webhook: env variable holding the bearer token'),
-    description: z.string().optional(),
+    description: z.string().optional().describe('Who reads this channel'),
   })
   .describe('A notification receiver');
 

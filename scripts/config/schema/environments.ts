@@ -26,7 +26,7 @@ export const metricsProvider = z
 
 export const environment = z
   .strictObject({
-    description: z.string().optional(),
+    description: z.string().optional().describe('What this environment is'),
     store,
     metrics: metricsProvider,
   })
@@ -45,7 +45,7 @@ export const environmentsSpec = z
         kebabName,
         z.strictObject({
           members: z.array(z.string().min(1)).min(1).describe('GitHub users or teams (@org/team)'),
-          description: z.string().optional(),
+          description: z.string().optional().describe('Who the group is and what it signs off'),
         }),
       )
       .default({})

@@ -10,7 +10,7 @@ export const metricUnit = z
 
 export const metric = z
   .strictObject({
-    description: z.string().optional(),
+    description: z.string().optional().describe('What the metric measures'),
     unit: metricUnit,
     query: z
       .string()

@@ -48,7 +48,7 @@ export const stage = z
       .default(false)
       .describe('Compute the new path without serving it (only at 0 %)'),
     bake: duration.optional().describe('Minimum time in this stage before the next advance'),
-    description: z.string().optional(),
+    description: z.string().optional().describe('What happens in this stage'),
   })
   .describe('One step of the rollout');
 
@@ -77,7 +77,7 @@ export const rollbackRow = z
 export const rolloutSpec = z
   .strictObject({
     flag: flagKey.describe('Flag key in the flag store'),
-    description: z.string().optional(),
+    description: z.string().optional().describe('What the flag changes, for reviewers'),
     stickiness: z
       .string()
       .min(1)
