@@ -1,27 +1,28 @@
 import { isScalar, Scalar } from 'yaml';
-import { offsetPosition, nodeAt, locate, type Path, type Position, type SourceFile } from './source.ts';
+import { locate, nodeAt, offsetPosition, type Path, type Position, type SourceFile } from './source.ts';
 
 /**
- * The position of character `offset` of the string value at `path`, mapped through
- * the scalar's quoting or block style so an error inside a string points at its line.
+ * The position of character `offset` of the string value at `path`, mapped through the
+ * scalar's style so an error inside a string points at its line and column. Each source
+ * line contributes its text plus one character (the newline of a literal block, or the
+ * space a folded or multi-line flow scalar turns it into).
  */
 export function positionInString(file: SourceFile, path: Path, offset: number): Position {
   const node = nodeAt(file, path);
   if (!isScalar(node) || !node.range) return locate(file, path);
-  const start = node.range[0];
-  const source = file.text.slice(start, node.range[1]);
-  if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
-    // value line k is the k-th non-header line; its indentation is stripped in the value
-    const value = String(node.value);
-    const before = value.slice(0, offset);
-    const lineIndex = before.split('\n').length - 1;
-    const colInLine = before.length - (before.lastIndexOf('\n') + 1);
-    const header = offsetPosition(file, start);
-    const contentLines = source.split('\n').slice(1);
-    const indent = contentLines.find((l) => l.trim())?.match(/^ */)?.[0].length ?? 0;
-    return { line: header.line + 1 + lineIndex, col: indent + colInLine + 1 };
-  }
+  const start = offsetPosition(file, node.range[0]);
+  const lines = file.text.slice(node.range[0], node.range[1]).split('\n');
+  const block = node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED;
   const quote = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE ? 1 : 0;
-  if (source.includes('\n')) return offsetPosition(file, start); // folded plain or quoted: the start is as close as it gets
-  return offsetPosition(file, start + quote + offset);
+  const content = block ? lines.slice(1) : lines;
+  const firstLine = start.line + (block ? 1 : 0);
+  let remaining = offset;
+  for (const [i, raw] of content.entries()) {
+    const indent = !block && i === 0 ? 0 : raw.length - raw.trimStart().length;
+    const text = raw.slice(indent).replace(/\s+$/, '');
+    const col = !block && i === 0 ? start.col + quote : indent + 1;
+    if (remaining <= text.length || i === content.length - 1) return { line: firstLine + i, col: col + Math.min(remaining, text.length) };
+    remaining -= text.length + 1;
+  }
+  return start;
 }
