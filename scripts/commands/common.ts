@@ -59,3 +59,11 @@ export function textStyle(io: Io): TextStyle {
   const s = (fmt: Parameters<typeof styleText>[0]) => (t: string) => (color ? styleText(fmt, t) : t);
   return { red: s('red'), yellow: s('yellow'), dim: s('dim'), bold: s('bold') };
 }
+
+/** ROLLGATE_THREADS caps the threads that check files; unset, rollgate uses the machine's cores. */
+export function threadsFrom(env: NodeJS.ProcessEnv): number | undefined {
+  if (!env.ROLLGATE_THREADS) return undefined;
+  const n = Number(env.ROLLGATE_THREADS);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`ROLLGATE_THREADS must be a whole number ≥ 1, got "${env.ROLLGATE_THREADS}"`);
+  return n;
+}

@@ -21,6 +21,7 @@ import { missingEnvironments } from './repo/missing-environments.ts';
 import { schemaComment } from './repo/schema-comment.ts';
 import { singletons } from './repo/singletons.ts';
 import { rollbackActionShape } from './rollback/action-shape.ts';
+import { rollbackNotLower } from './rollback/not-lower.ts';
 import { rollbackUnknownStage } from './rollback/unknown-stage.ts';
 import { bakeDuration } from './rollout/bake-duration.ts';
 import { duplicateFlag } from './rollout/duplicate-flag.ts';
@@ -59,6 +60,7 @@ export const RULES: readonly Rule[] = [
   unknownApproverGroup,
   rollbackUnknownStage,
   rollbackActionShape,
+  rollbackNotLower,
   // environments
   storeSettings,
   metricsSettings,
@@ -75,3 +77,8 @@ export const RULES: readonly Rule[] = [
   alertRollbackStage,
   alertPromqlSyntax,
 ];
+
+/** Rules that read one document: run per file, in parallel. */
+export const FILE_RULES = RULES.filter((r) => r.scope === 'file');
+/** Rules that look across files: run once on the whole model. */
+export const REPOSITORY_RULES = RULES.filter((r) => r.scope === 'repository');

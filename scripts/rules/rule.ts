@@ -19,10 +19,15 @@ export interface RuleContext {
   report(finding: Finding): void;
 }
 
-/** One check over the whole model, with a stable code. Pure: never throws on a user's mistake. */
+/**
+ * One check with a stable code. Pure: never throws on a user's mistake.
+ * A `file` rule reads only the document it is given (it runs per file, in parallel);
+ * a `repository` rule looks across files (it runs once, on the whole model).
+ */
 export interface Rule {
   code: string;
   severity: Severity;
+  scope: 'file' | 'repository';
   description: string;
   check(ctx: RuleContext): void;
 }

@@ -1,7 +1,10 @@
-import { loadConfig } from '../config/load.ts';
-import type { ConfigModel } from '../config/model.ts';
+import { discoverConfig } from '../config/discover.ts';
+import { buildModel, type ConfigModel } from '../config/model.ts';
+import { lazySourceFile } from '../config/parse.ts';
+import type { Kind } from '../config/schema/index.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../report/diagnostic.ts';
-import { RULES } from './index.ts';
+import { startCheckPool, type PoolOptions } from './check-pool.ts';
+import { REPOSITORY_RULES } from './index.ts';
 import { runRules } from './rule.ts';
 
 export interface Validation {
@@ -9,12 +12,29 @@ export interface Validation {
   diagnostics: Diagnostic[];
   files: number;
   model: ConfigModel;
+  /** Text of every file that was read and decoded, for reporters that show source lines. */
   sources: Map<string, string>;
 }
 
-/** Load, check every file, then every rule across files. */
-export async function validateRepository(dir: string): Promise<Validation> {
-  const { model, diagnostics, files, sources } = await loadConfig(dir);
-  const all = sortDiagnostics([...diagnostics, ...runRules(model, RULES)]);
-  return { ok: !hasErrors(all), diagnostics: all, files, model, sources };
+/**
+ * The loader every command shares: find the config files, check each one (YAML, schema,
+ * the rules of one document) in parallel, build the model from those that parse, then run
+ * the rules across files.
+ */
+export async function validateRepository(dir: string, options: PoolOptions = {}): Promise<Validation> {
+  const pool = startCheckPool(options);
+  const found = await discoverConfig(dir);
+  const results = await pool.check(dir, found.files);
+  const diagnostics: Diagnostic[] = [...found.diagnostics];
+  const sources = new Map<string, string>();
+  const documents: { kind: Kind; file: ReturnType<typeof lazySourceFile>; value: unknown }[] = [];
+  for (const r of results) {
+    diagnostics.push(...r.diagnostics);
+    if (r.text !== undefined) sources.set(r.path, r.text);
+    if (r.ok && r.kind && r.text !== undefined) documents.push({ kind: r.kind, file: lazySourceFile(r.path, r.text), value: r.value });
+  }
+  const model = buildModel(documents);
+  diagnostics.push(...runRules(model, REPOSITORY_RULES));
+  const refused = found.diagnostics.filter((d) => d.code.startsWith('file/symlink')).length;
+  return { ok: !hasErrors(diagnostics), diagnostics: sortDiagnostics(diagnostics), files: found.files.length + refused, model, sources };
 }

@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const duplicateAlertName: Rule = {
   code: 'alert/duplicate-name',
   severity: 'error',
+  scope: 'repository',
   description: 'Alert names are unique across alert files',
   check({ model, report }) {
     const seen = new Map<string, string>();

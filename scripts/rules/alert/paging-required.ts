@@ -7,6 +7,7 @@ export const pages = (channel: Channel) => channel.pages ?? channel.type === 'pa
 export const pagingRequired: Rule = {
   code: 'alert/paging-required',
   severity: 'error',
+  scope: 'repository',
   description: 'CRITICAL and HIGH alerts notify at least one paging channel',
   check({ model, report }) {
     for (const { file, doc } of model.alertRules) {

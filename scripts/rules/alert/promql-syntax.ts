@@ -5,6 +5,7 @@ import type { Rule } from '../rule.ts';
 export const alertPromqlSyntax: Rule = {
   code: 'promql/syntax',
   severity: 'error',
+  scope: 'file',
   description: 'Raw PromQL in an alert (when.expr) parses',
   check({ model, report }) {
     for (const { file, doc } of model.alertRules) {

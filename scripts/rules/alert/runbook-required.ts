@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const runbookRequired: Rule = {
   code: 'alert/runbook-required',
   severity: 'error',
+  scope: 'file',
   description: 'CRITICAL and HIGH alerts carry a runbook (url or steps)',
   check({ model, report }) {
     for (const { file, doc } of model.alertRules) {

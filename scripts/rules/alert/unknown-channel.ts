@@ -4,6 +4,7 @@ import type { Rule } from '../rule.ts';
 export const unknownChannel: Rule = {
   code: 'alert/unknown-channel',
   severity: 'error',
+  scope: 'repository',
   description: 'Alerts notify channels declared in channels.yaml',
   check({ model, report }) {
     const names = [...model.channelCatalog.keys()];

@@ -4,6 +4,7 @@ import type { Rule } from '../rule.ts';
 export const alertUnknownRollout: Rule = {
   code: 'alert/unknown-rollout',
   severity: 'error',
+  scope: 'repository',
   description: 'An alert file watches an existing rollout, and onFire.rollback needs one',
   check({ model, report }) {
     const names = [...model.rolloutByName.keys()];

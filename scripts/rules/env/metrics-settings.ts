@@ -5,6 +5,7 @@ const REQUIRED: Record<string, string[]> = { prometheus: ['url'], static: ['file
 export const metricsSettings: Rule = {
   code: 'env/metrics-incomplete',
   severity: 'error',
+  scope: 'file',
   description: "Each environment's metrics provider has the settings its type needs",
   check({ model, report }) {
     for (const { file, doc } of model.environments) {

@@ -4,6 +4,7 @@ import type { Rule } from '../rule.ts';
 export const promotionOrder: Rule = {
   code: 'env/promotion-order',
   severity: 'error',
+  scope: 'file',
   description: 'promotionOrder lists every environment exactly once',
   check({ model, report }) {
     for (const { file, doc } of model.environments) {

@@ -5,6 +5,7 @@ const REQUIRED: Record<string, string[]> = { flagd: ['path'], unleash: ['url', '
 export const storeSettings: Rule = {
   code: 'env/store-incomplete',
   severity: 'error',
+  scope: 'file',
   description: "Each environment's flag store has every setting its type needs, and none of another type's",
   check({ model, report }) {
     for (const { file, doc } of model.environments) {

@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const atLeast: Rule = {
   code: 'gate/at-least',
   severity: 'error',
+  scope: 'file',
   description: 'shouldPass.atLeast is at most the number of its criteria',
   check({ model, report }) {
     for (const { file, doc } of model.rollouts) {

@@ -4,6 +4,7 @@ import { allComparisons } from '../walk.ts';
 export const boundsOrder: Rule = {
   code: 'gate/bounds-order',
   severity: 'error',
+  scope: 'file',
   description: 'between and outside give [low, high] with low < high',
   check({ model, report }) {
     for (const c of allComparisons(model)) {

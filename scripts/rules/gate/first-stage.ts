@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const gateFirstStage: Rule = {
   code: 'gate/first-stage',
   severity: 'error',
+  scope: 'file',
   description: 'The first stage has no gate: nothing is advanced into it',
   check({ model, report }) {
     for (const { file, doc } of model.rollouts) {

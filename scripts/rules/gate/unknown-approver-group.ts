@@ -4,6 +4,7 @@ import type { Rule } from '../rule.ts';
 export const unknownApproverGroup: Rule = {
   code: 'gate/unknown-approver-group',
   severity: 'error',
+  scope: 'repository',
   description: 'Approvals name approver groups declared in environments.yaml',
   check({ model, report }) {
     if (model.environments.length === 0) return;

@@ -6,6 +6,7 @@ import { allComparisons } from '../walk.ts';
 export const unknownMetric: Rule = {
   code: 'gate/unknown-metric',
   severity: 'error',
+  scope: 'repository',
   description: 'Gate criteria, rollback conditions and alert conditions name a catalog metric or a built-in',
   check({ model, report }) {
     const names = knownMetricNames(model);

@@ -4,6 +4,7 @@ import type { Rule } from '../rule.ts';
 export const gateUnknownStage: Rule = {
   code: 'gate/unknown-stage',
   severity: 'error',
+  scope: 'file',
   description: 'Gates are keyed by a stage of the rollout (the stage being entered)',
   check({ model, report }) {
     for (const { file, doc } of model.rollouts) {

@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const duplicateMetric: Rule = {
   code: 'metrics/duplicate-name',
   severity: 'error',
+  scope: 'repository',
   description: 'A metric is declared once across Metrics files',
   check({ model, report }) {
     for (const { file, doc } of model.metrics) {

@@ -6,6 +6,7 @@ import type { Rule } from '../rule.ts';
 export const querySyntax: Rule = {
   code: 'metrics/query-syntax',
   severity: 'error',
+  scope: 'file',
   description: 'A metric query template parses as PromQL once its placeholders are substituted, and uses only known placeholders',
   check({ model, report }) {
     for (const { file, doc } of model.metrics) {

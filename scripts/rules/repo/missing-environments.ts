@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const missingEnvironments: Rule = {
   code: 'repo/missing-environments',
   severity: 'error',
+  scope: 'repository',
   description: 'Rollouts need rollout/environments.yaml; alert rules need alerts/channels.yaml',
   check({ model, report }) {
     if (model.environments.length === 0 && model.rollouts[0]) {

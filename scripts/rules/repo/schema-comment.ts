@@ -4,6 +4,7 @@ import type { Rule } from '../rule.ts';
 export const schemaComment: Rule = {
   code: 'file/schema-comment',
   severity: 'warning',
+  scope: 'file',
   description: 'Each file starts with a yaml-language-server $schema line naming its kind\'s schema, so editors check it',
   check({ model, report }) {
     const all = [...model.rollouts, ...model.metrics, ...model.environments, ...model.alertRules, ...model.channels];

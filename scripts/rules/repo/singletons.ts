@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const singletons: Rule = {
   code: 'repo/singleton',
   severity: 'error',
+  scope: 'repository',
   description: 'There is one Environments and one Channels document',
   check({ model, report }) {
     for (const list of [model.environments, model.channels]) {

@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const rollbackActionShape: Rule = {
   code: 'rollback/action-shape',
   severity: 'error',
+  scope: 'file',
   description: 'A rollback row moves to a stage (to) and has a condition; monitor and investigate rows move nowhere',
   check({ model, report }) {
     for (const { file, doc } of model.rollouts) {

@@ -4,6 +4,7 @@ import type { Rule } from '../rule.ts';
 export const rollbackUnknownStage: Rule = {
   code: 'rollback/unknown-stage',
   severity: 'error',
+  scope: 'file',
   description: 'Rollback-matrix rows name existing stages (to, during)',
   check({ model, report }) {
     for (const { file, doc } of model.rollouts) {

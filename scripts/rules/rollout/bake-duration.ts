@@ -6,6 +6,7 @@ const MAX_BAKE_MS = 90 * 86_400_000;
 export const bakeDuration: Rule = {
   code: 'rollout/bake-duration',
   severity: 'error',
+  scope: 'file',
   description: 'Bake times are longer than zero and at most 90 days',
   check({ model, report }) {
     for (const { file, doc } of model.rollouts) {

@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const duplicateFlag: Rule = {
   code: 'rollout/duplicate-flag',
   severity: 'error',
+  scope: 'repository',
   description: 'Flag keys are unique across rollouts: two rollouts must never drive one flag',
   check({ model, report }) {
     const seen = new Map<string, string>();

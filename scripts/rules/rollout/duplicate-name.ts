@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const duplicateRolloutName: Rule = {
   code: 'rollout/duplicate-name',
   severity: 'error',
+  scope: 'repository',
   description: 'Rollout names are unique across files',
   check({ model, report }) {
     const seen = new Map<string, string>();

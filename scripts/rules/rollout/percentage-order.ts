@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const percentageOrder: Rule = {
   code: 'rollout/percentage-order',
   severity: 'error',
+  scope: 'file',
   description: 'Stage percentages never decrease: a later stage serves at least as many users',
   check({ model, report }) {
     for (const { file, doc } of model.rollouts) {

@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const rolloutPromotionOrder: Rule = {
   code: 'rollout/promotion-order',
   severity: 'error',
+  scope: 'repository',
   description: 'A later environment (production) is never at a later stage than an earlier one (staging)',
   check({ model, report }) {
     const order = model.environments[0]?.doc.spec.promotionOrder ?? [];

@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const shadowPercentage: Rule = {
   code: 'rollout/shadow-percentage',
   severity: 'error',
+  scope: 'file',
   description: 'A shadow stage computes without serving, so it serves 0 %',
   check({ model, report }) {
     for (const { file, doc } of model.rollouts) {

@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 export const stageUnique: Rule = {
   code: 'rollout/stage-unique',
   severity: 'error',
+  scope: 'file',
   description: 'Stage names are unique within a rollout',
   check({ model, report }) {
     for (const { file, doc } of model.rollouts) {

@@ -4,6 +4,7 @@ import type { Rule } from '../rule.ts';
 export const unknownEnvironment: Rule = {
   code: 'rollout/unknown-environment',
   severity: 'error',
+  scope: 'repository',
   description: 'A rollout names only environments declared in environments.yaml',
   check({ model, report }) {
     if (model.environments.length === 0) return; // repo/missing-environments says it once

@@ -4,6 +4,7 @@ import type { Rule } from '../rule.ts';
 export const unknownStage: Rule = {
   code: 'rollout/unknown-stage',
   severity: 'error',
+  scope: 'file',
   description: "An environment's current stage is one of the rollout's stages",
   check({ model, report }) {
     for (const { file, doc } of model.rollouts) {

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildModel } from '../config/model.ts';
+import { parseConfig } from '../config/parse.ts';
+import type { Kind } from '../config/schema/index.ts';
+import type { Diagnostic } from '../report/diagnostic.ts';
+import { FILE_RULES } from './index.ts';
+import { runRules } from './rule.ts';
+
+/** What checking one file yields: plain data, so it can cross a worker boundary. */
+export interface FileResult {
+  path: string;
+  /** The document passed its schema and joins the model. */
+  ok: boolean;
+  kind?: Kind;
+  value?: unknown;
+  /** The decoded text, when the file could be decoded (for positions and source lines). */
+  text?: string;
+  diagnostics: Diagnostic[];
+}
+
+/** bytes → document → schema → the rules that need only this document. */
+export function checkFile(path: string, bytes: Uint8Array): FileResult {
+  const parsed = parseConfig(path, bytes);
+  if (!parsed.ok) return { path, ok: false, text: parsed.file?.text, diagnostics: parsed.diagnostics };
+  const diagnostics = [...parsed.diagnostics, ...runRules(buildModel([parsed]), FILE_RULES)];
+  return { path, ok: true, kind: parsed.kind, value: parsed.value, text: parsed.file.text, diagnostics };
+}
+
+/** Reads and checks files[from, to) of the repository at `dir`. */
+export function checkRange(dir: string, files: readonly string[], from: number, to: number): FileResult[] {
+  const out: FileResult[] = [];
+  for (let i = from; i < to; i++) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(dir, files[i]));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      out.push({ path: files[i], ok: false, diagnostics: [{ code: 'file/unreadable', severity: 'error', file: files[i], line: 1, col: 1, message: `cannot read the file (${code})`, hint: 'check its permissions' }] });
+      continue;
+    }
+    out.push(checkFile(files[i], bytes));
+  }
+  return out;
+}
