@@ -27,7 +27,10 @@ export async function discoverConfig(dir: string): Promise<Discovered> {
     const real = await realpath(abs);
     if (seen.has(real)) return;
     seen.add(real);
-    const entries = await readdir(abs, { withFileTypes: true });
+    const entries = await readdir(abs, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      diagnostics.push(problem(rel, 'file/unreadable', `cannot read the folder (${error.code ?? error.message})`, 'check its permissions'));
+      return [];
+    });
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       const childAbs = join(abs, entry.name);
@@ -50,6 +53,12 @@ export async function discoverConfig(dir: string): Promise<Discovered> {
         const stat = await lstat(target);
         isDir = stat.isDirectory();
         isFile = stat.isFile();
+        // A link to a folder that holds it would walk the whole repository (.git, node_modules) as config.
+        if (isDir && (real === target || real.startsWith(target + sep))) {
+          diagnostics.push(problem(childRel, 'file/symlink-loop', 'symbolic link points at a folder that contains it; it was not followed', 'remove the link'));
+          continue;
+        }
+        if (SKIPPED.has(relative(root, target).split(sep).join('/'))) continue;
       }
       if (isDir) await walk(childAbs, childRel);
       else if (isFile && /\.ya?ml$/i.test(entry.name)) files.push(childRel);
@@ -61,11 +70,19 @@ export async function discoverConfig(dir: string): Promise<Discovered> {
     const stat = await lstat(abs).catch(() => undefined);
     if (!stat) continue;
     if (stat.isSymbolicLink()) {
-      const target = await realpath(abs).catch(() => '');
-      if (!target.startsWith(root + sep)) {
-        diagnostics.push(problem(top, 'file/symlink-outside', 'symbolic link leaves the repository; it was not read', 'make it a real folder'));
+      const target = await realpath(abs).catch(() => undefined);
+      if (target === undefined) {
+        diagnostics.push(problem(top, 'file/symlink-broken', 'symbolic link points at nothing', 'make it a real folder'));
         continue;
       }
+      if (!target.startsWith(root + sep)) {
+        diagnostics.push(problem(top, target === root ? 'file/symlink-loop' : 'file/symlink-outside', target === root ? 'symbolic link points at the repository itself; it was not followed' : 'symbolic link leaves the repository; it was not read', 'make it a real folder'));
+        continue;
+      }
+    }
+    if (!(await realpath(abs).then(lstat)).isDirectory()) {
+      diagnostics.push(problem(top, 'file/not-a-folder', `${top} is a file; config files live in a folder ${top}/`, `move it to ${top}/NAME.yaml`));
+      continue;
     }
     await walk(abs, relative(root, abs).split(sep).join('/'));
   }

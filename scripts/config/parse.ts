@@ -1,4 +1,5 @@
-import { isMap, isScalar, LineCounter, parseDocument, visit, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isScalar, LineCounter, parseDocument, Scalar, visit, type Alias, type Document, type Node, type YAMLError } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from '../report/diagnostic.ts';
 import { suggestion } from './did-you-mean.ts';
@@ -22,6 +23,18 @@ const YAML_CODES: Record<string, string> = {
   MULTIPLE_DOCS: 'yaml/multiple-documents',
 };
 
+const YAML_HINTS: Record<string, string> = {
+  'yaml/tab': 'indent with spaces; YAML forbids tabs in indentation',
+  'yaml/duplicate-key': 'remove one of the two keys; YAML keeps neither reliably',
+  'yaml/multiple-documents': 'one document per file: move the second into its own file',
+  MULTILINE_IMPLICIT_KEY: 'is the ": " after a key missing on this line?',
+  BAD_INDENT: 'keys of one mapping start at the same column; a list or mapping in brackets needs its closing bracket',
+  MISSING_CHAR: 'close the quote or bracket that opens here',
+  BLOCK_AS_IMPLICIT_KEY: 'quote a value that contains ": ", or put the nested mapping on its own lines',
+  BAD_SCALAR_START: 'quote the value',
+  BAD_DQ_ESCAPE: 'in double quotes a backslash starts an escape; use single quotes or write \\\\',
+};
+
 /** bytes → positioned document → kind → schema. Never throws on what a user wrote. */
 export function parseConfig(path: string, bytes: Uint8Array): Parsed {
   const fail = (code: string, line: number, col: number, message: string, hint?: string): Parsed => ({
@@ -42,8 +55,10 @@ export function parseConfig(path: string, bytes: Uint8Array): Parsed {
     return fail('file/empty', 1, 1, 'file has no content', 'start from an example in README.md, or delete the file');
   }
 
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const fast = fastPath(path, text);
+  if (fast) return fast;
+
+  const { doc, lineCounter } = positionedDocument(text);
   const file: SourceFile = { path, text, doc, lineCounter };
   const diagnostics: Diagnostic[] = [];
   const push = (code: string, offset: number | { line: number; col: number }, message: string, hint?: string) => {
@@ -53,33 +68,47 @@ export function parseConfig(path: string, bytes: Uint8Array): Parsed {
 
   for (const error of doc.errors) {
     const code = YAML_CODES[error.code] ?? 'yaml/syntax';
-    const hint =
-      code === 'yaml/tab' ? 'indent with spaces; YAML forbids tabs in indentation'
-      : code === 'yaml/duplicate-key' ? 'remove one of the two keys; YAML keeps neither reliably'
-      : code === 'yaml/multiple-documents' ? 'one document per file: move the second into its own file'
-      : undefined;
-    push(code, error.pos[0], firstLine(error.message), hint);
+    const unclosed = /end with an? [\]}]|Missing closing/.test(error.message);
+    push(code, errorOffset(doc, text, error), firstLine(error.message), YAML_HINTS[code] ?? YAML_HINTS[unclosed ? 'MISSING_CHAR' : error.code]);
   }
-  if (diagnostics.length) return { ok: false, file, diagnostics };
+  if (diagnostics.length) return { ok: false, file, diagnostics: dedupe(diagnostics) };
 
   let aliases = 0;
   let firstAlias: Node | undefined;
+  // Anchors in document order, as yaml resolves them: an alias names the last anchor before it.
+  const anchors = new Map<string, Node>();
   visit(doc, {
     Pair(_, pair) {
       if (isScalar(pair.key) && RESERVED_KEYS.has(String(pair.key.value))) {
         push('yaml/forbidden-key', (pair.key as Node).range?.[0] ?? 0, `key "${String(pair.key.value)}" is not allowed`, 'rename the key; it would reach an object prototype');
       }
     },
+    Node(_, node) {
+      if (!isAlias(node) && node.anchor) anchors.set(node.anchor, node);
+    },
     Alias(_, node) {
       aliases++;
       firstAlias ??= node;
+      aliasProblem(node, anchors.get(node.source));
     },
   });
+  function aliasProblem(alias: Alias, target: Node | undefined) {
+    const at = alias.range?.[0] ?? 0;
+    if (!target) push('yaml/unknown-alias', at, `alias *${alias.source} names no anchor before it`, `define &${alias.source} earlier in the file, or write the value out`);
+    else if (isCollection(target) && target.range && alias.range && target.range[0] <= alias.range[0] && alias.range[1] <= target.range[2]) {
+      push('yaml/alias-cycle', at, `alias *${alias.source} is inside the node it refers to`, 'a value cannot contain itself: write the value out');
+    }
+  }
   if (diagnostics.length) return { ok: false, file, diagnostics };
+  if (aliases > MAX_ALIAS_COUNT) {
+    push('yaml/alias-limit', firstAlias?.range?.[0] ?? 0, `${aliases} aliases, over the limit of ${MAX_ALIAS_COUNT}`, 'write the values out instead of using aliases');
+    return { ok: false, file, diagnostics };
+  }
 
   if (!isMap(doc.contents)) {
-    const what = doc.contents === null ? 'nothing' : isScalar(doc.contents) ? 'a scalar' : 'a list';
-    push('file/not-a-map', doc.contents?.range?.[0] ?? 0, `expected a mapping with apiVersion, kind, metadata and spec; found ${what}`);
+    const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
+    const what = empty ? 'nothing' : isScalar(doc.contents) ? 'a scalar' : 'a list';
+    push('file/not-a-map', empty ? contentStart(text) : doc.contents?.range?.[0] ?? 0, `expected a mapping with apiVersion, kind, metadata and spec; found ${what}`);
     return { ok: false, file, diagnostics };
   }
 
@@ -91,10 +120,6 @@ export function parseConfig(path: string, bytes: Uint8Array): Parsed {
     push('yaml/alias-limit', firstAlias?.range?.[0] ?? 0, message, 'write the values out instead of nesting aliases');
     return { ok: false, file, diagnostics };
   }
-  if (aliases > MAX_ALIAS_COUNT) {
-    push('yaml/alias-limit', firstAlias?.range?.[0] ?? 0, `${aliases} aliases, over the limit of ${MAX_ALIAS_COUNT}`, 'write the values out instead of using aliases');
-    return { ok: false, file, diagnostics };
-  }
 
   const object = value as Record<string, unknown>;
   const kindValue = object.kind;
@@ -103,7 +128,7 @@ export function parseConfig(path: string, bytes: Uint8Array): Parsed {
     push(
       kindValue === undefined ? 'schema/required' : 'schema/unknown-kind',
       locate(file, ['kind'], kindValue === undefined ? 'key' : 'value'),
-      kindValue === undefined ? 'missing required field "kind"' : `unknown kind ${JSON.stringify(kindValue)}`,
+      kindValue === undefined ? 'missing required field "kind"' : `unknown kind ${show(kindValue)}`,
       hint || `kind is one of ${KIND_NAMES.join(', ')}`,
     );
     return { ok: false, file, diagnostics };
@@ -113,7 +138,7 @@ export function parseConfig(path: string, bytes: Uint8Array): Parsed {
     push(
       object.apiVersion === undefined ? 'schema/required' : 'schema/api-version',
       locate(file, ['apiVersion'], object.apiVersion === undefined ? 'key' : 'value'),
-      object.apiVersion === undefined ? 'missing required field "apiVersion"' : `unsupported apiVersion ${JSON.stringify(object.apiVersion)}`,
+      object.apiVersion === undefined ? 'missing required field "apiVersion"' : `unsupported apiVersion ${show(object.apiVersion)}`,
       `use apiVersion: ${API_VERSION}`,
     );
   }
@@ -124,6 +149,74 @@ export function parseConfig(path: string, bytes: Uint8Array): Parsed {
   }
   if (diagnostics.length) return { ok: false, file, diagnostics };
   return { ok: true, kind, file, value: result.data, diagnostics };
+}
+
+/** The yaml Document with positions: what every diagnostic and every comment-preserving edit needs. */
+export function positionedDocument(text: string): { doc: SourceFile['doc']; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  return { doc, lineCounter };
+}
+
+/**
+ * Most files are valid, and a valid file needs no positions. js-yaml (YAML 1.2 core schema,
+ * duplicate keys refused, no merge keys) reads several times faster than building a
+ * positioned Document, so a file that it reads into a plain tree (no aliases, no reserved
+ * keys) and that passes its schema is accepted with its Document built lazily, on the
+ * first diagnostic that needs a position. Anything else takes the full path above, so
+ * every diagnostic comes from the same positioned parse.
+ */
+function fastPath(path: string, text: string): Parsed | undefined {
+  let value: unknown;
+  try {
+    value = loadYaml(text, { schema: CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  if (!isPlainTree(value)) return undefined;
+  const object = value as Record<string, unknown>;
+  if (typeof object.kind !== 'string' || !Object.hasOwn(KINDS, object.kind) || object.apiVersion !== API_VERSION) return undefined;
+  const kind = object.kind as Kind;
+  const result = KINDS[kind].schema.safeParse(value);
+  if (!result.success) return undefined;
+  return { ok: true, kind, file: lazySourceFile(path, text), value: result.data, diagnostics: [] };
+}
+
+export function lazySourceFile(path: string, text: string): SourceFile {
+  let parsed: ReturnType<typeof positionedDocument> | undefined;
+  return {
+    path,
+    text,
+    get doc() {
+      return (parsed ??= positionedDocument(text)).doc;
+    },
+    get lineCounter() {
+      return (parsed ??= positionedDocument(text)).lineCounter;
+    },
+  };
+}
+
+/** A mapping at the top, every node reached once (no aliases), no reserved keys. */
+function isPlainTree(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const seen = new Set<object>();
+  const stack: object[] = [value];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (seen.has(node)) return false;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const item of node) if (item !== null && typeof item === 'object') stack.push(item);
+    } else {
+      for (const key of Object.keys(node)) {
+        if (RESERVED_KEYS.has(key)) return false;
+        const item = (node as Record<string, unknown>)[key];
+        if (item !== null && typeof item === 'object') stack.push(item);
+      }
+      if (Object.getPrototypeOf(node) !== Object.prototype) return false;
+    }
+  }
+  return true;
 }
 
 function issueDiagnostics(file: SourceFile, kind: Kind, root: unknown, issue: z.core.$ZodIssue): Diagnostic[] {
@@ -149,7 +242,9 @@ function issueDiagnostics(file: SourceFile, kind: Kind, root: unknown, issue: z.
         const parent = path.slice(0, -1);
         return [at('schema/required', parent, `missing required field "${String(path[path.length - 1])}"`, `add ${String(path[path.length - 1])} under ${parent.length ? parent.join('.') : 'the top level'}`, 'key')];
       }
-      return [at('schema/type', path, `${field} must be ${article(issue.expected)}, got ${describe(valueAt(root, path))}`)];
+      const actual = valueAt(root, path);
+      const yaml11 = issue.expected === 'boolean' && typeof actual === 'string' && /^(y|yes|n|no|on|off)$/i.test(actual);
+      return [at('schema/type', path, `${field} must be ${article(issue.expected)}, got ${describe(actual)}`, yaml11 ? 'YAML 1.2 reads yes/no/on/off as strings: write true or false' : undefined)];
     }
     case 'too_big':
     case 'too_small': {
@@ -164,7 +259,7 @@ function issueDiagnostics(file: SourceFile, kind: Kind, root: unknown, issue: z.
       const options = issue.values.map((v) => String(v));
       const actual = valueAt(root, path);
       const hint = (typeof actual === 'string' && suggestion(actual, options)) || `one of: ${options.join(', ')}`;
-      return [at('schema/invalid-value', path, `${field} is ${JSON.stringify(actual)}, not an allowed value`, hint)];
+      return [at('schema/invalid-value', path, `${field} is ${show(actual)}, not an allowed value`, hint)];
     }
     case 'invalid_format': {
       const isDuration = 'pattern' in issue && String(issue.pattern) === String(DURATION_PATTERN);
@@ -172,7 +267,7 @@ function issueDiagnostics(file: SourceFile, kind: Kind, root: unknown, issue: z.
         at(
           isDuration ? 'schema/duration' : 'schema/format',
           path,
-          `${field} is ${JSON.stringify(valueAt(root, path))}, ${isDuration ? 'not a duration' : 'not in the expected format'}`,
+          `${field} is ${show(valueAt(root, path))}, ${isDuration ? 'not a duration' : 'not in the expected format'}`,
           isDuration ? 'durations look like 30s, 5m, 48h, 7d or 1h30m' : 'pattern' in issue ? `must match ${String(issue.pattern)}` : undefined,
         ),
       ];
@@ -197,7 +292,53 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  if (typeof v === 'number' && !Number.isFinite(v)) return show(v);
+  return `${typeof v} ${show(v)}`;
+}
+
+/** A value as it would read in a message; never throws (aliases can make values circular). */
+function show(v: unknown): string {
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf';
+  if (v !== null && typeof v === 'object') return Array.isArray(v) ? 'a list' : 'a mapping';
+  return JSON.stringify(v) ?? String(v);
+}
+
+/**
+ * Where a YAML error should point. For an unclosed quote or bracket yaml reports where it
+ * gave up (often the end of the file); the caret belongs on the opening character.
+ */
+function errorOffset(doc: Document.Parsed, text: string, error: YAMLError): number {
+  const pos = error.pos[0];
+  const open = /Missing closing (["'])quote/.exec(error.message)?.[1] ?? /end with an? ([\]}])/.exec(error.message)?.[1];
+  if (!open) return pos;
+  let best: number | undefined;
+  visit(doc, {
+    Node(_, node) {
+      const range = node.range;
+      if (!range || range[0] >= pos) return;
+      const source = text.slice(range[0], range[1]).trimEnd();
+      const unclosed =
+        open === '"' || open === "'"
+          ? isScalar(node) && node.type === (open === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE) && (source.length < 2 || !source.endsWith(open))
+          : isCollection(node) && node.flow === true && source.startsWith(open === ']' ? '[' : '{') && !source.endsWith(open);
+      if (unclosed && (best === undefined || range[0] > best)) best = range[0];
+    },
+  });
+  return best ?? pos;
+}
+
+/** The first character that is not blank or a comment: where an empty document "is". */
+function contentStart(text: string): number {
+  const m = /^(?:\s*#.*\n|\s*\n)*\s*/.exec(text);
+  return m ? m[0].length : 0;
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.code}:${d.line}:${d.col}:${d.message}`;
+    return !seen.has(key) && (seen.add(key), true);
+  });
 }
 
 function article(expected: string): string {
