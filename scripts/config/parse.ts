@@ -37,6 +37,16 @@ const YAML_HINTS: Record<string, string> = {
 
 /** bytes → positioned document → kind → schema. Never throws on what a user wrote. */
 export function parseConfig(path: string, bytes: Uint8Array): Parsed {
+  try {
+    return parseChecked(path, bytes);
+  } catch (error) {
+    // Nesting deep enough to exhaust the stack in a later walk (yaml itself reports its own).
+    if (!(error instanceof RangeError)) throw error;
+    return { ok: false, diagnostics: [{ code: 'yaml/syntax', severity: 'error', file: path, line: 1, col: 1, message: 'the document is nested too deeply to read', hint: 'flatten the value' }] };
+  }
+}
+
+function parseChecked(path: string, bytes: Uint8Array): Parsed {
   const fail = (code: string, line: number, col: number, message: string, hint?: string): Parsed => ({
     ok: false,
     diagnostics: [{ code, severity: 'error', file: path, line, col, message, ...(hint ? { hint } : {}) }],
@@ -66,12 +76,23 @@ export function parseConfig(path: string, bytes: Uint8Array): Parsed {
     diagnostics.push({ code, severity: 'error', file: path, ...pos, message, ...(hint ? { hint } : {}) });
   };
 
-  for (const error of doc.errors) {
+  // After one error yaml's recovery reports a cascade of follow-on errors that point
+  // nowhere useful: report the first.
+  const [error] = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  if (error) {
     const code = YAML_CODES[error.code] ?? 'yaml/syntax';
     const unclosed = /end with an? [\]}]|Missing closing/.test(error.message);
-    push(code, errorOffset(doc, text, error), firstLine(error.message), YAML_HINTS[code] ?? YAML_HINTS[unclosed ? 'MISSING_CHAR' : error.code]);
+    const hint = YAML_HINTS[code] ?? (unclosed ? YAML_HINTS.MISSING_CHAR : error.code === 'MISSING_CHAR' ? undefined : YAML_HINTS[error.code]);
+    // yaml stops where its stack ran out, which varies from run to run: point at the outermost bracket instead.
+    if (/call stack/i.test(error.message)) push(code, outermostOpener(text, error.pos[0]), 'brackets nested too deeply to read', 'flatten the value');
+    else {
+      const offset = errorOffset(doc, text, error);
+      const opener = text[offset];
+      const unclosedHere = unclosed && offset !== error.pos[0] && /["'[{]/.test(opener);
+      push(code, offset, unclosedHere ? `this ${opener} is never closed${opener === '[' ? ' with ]' : opener === '{' ? ' with }' : ''}` : firstLine(error.message), hint);
+    }
+    return { ok: false, file, diagnostics };
   }
-  if (diagnostics.length) return { ok: false, file, diagnostics: dedupe(diagnostics) };
 
   let aliases = 0;
   let firstAlias: Node | undefined;
@@ -85,6 +106,16 @@ export function parseConfig(path: string, bytes: Uint8Array): Parsed {
     },
     Node(_, node) {
       if (!isAlias(node) && node.anchor) anchors.set(node.anchor, node);
+    },
+    Map(_, map) {
+      if (map.anchor) anchors.set(map.anchor, map);
+      const keys = new Set<string>();
+      for (const { key } of map.items) {
+        if (!isScalar(key)) continue;
+        const id = `${typeof key.value}:${String(key.value)}`;
+        if (!keys.has(id)) keys.add(id);
+        else push('yaml/duplicate-key', key.range?.[0] ?? 0, `key ${JSON.stringify(String(key.value))} appears twice in this mapping`, YAML_HINTS['yaml/duplicate-key']);
+      }
     },
     Alias(_, node) {
       aliases++;
@@ -145,7 +176,10 @@ export function parseConfig(path: string, bytes: Uint8Array): Parsed {
 
   const result = KINDS[kind].schema.safeParse(value);
   if (!result.success) {
-    for (const issue of result.error.issues) diagnostics.push(...issueDiagnostics(file, kind, object, issue));
+    for (const issue of result.error.issues) {
+      if (issue.path.length === 1 && issue.path[0] === 'apiVersion') continue; // reported above
+      diagnostics.push(...issueDiagnostics(file, kind, object, issue));
+    }
   }
   if (diagnostics.length) return { ok: false, file, diagnostics };
   return { ok: true, kind, file, value: result.data, diagnostics };
@@ -154,7 +188,8 @@ export function parseConfig(path: string, bytes: Uint8Array): Parsed {
 /** The yaml Document with positions: what every diagnostic and every comment-preserving edit needs. */
 export function positionedDocument(text: string): { doc: SourceFile['doc']; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  // uniqueKeys compares every key with every other (minutes for a 1 MB file of keys): duplicates are found in parseConfig's walk instead.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   return { doc, lineCounter };
 }
 
@@ -258,6 +293,11 @@ function issueDiagnostics(file: SourceFile, kind: Kind, root: unknown, issue: z.
     case 'invalid_value': {
       const options = issue.values.map((v) => String(v));
       const actual = valueAt(root, path);
+      if (actual === undefined) {
+        const parent = path.slice(0, -1);
+        const name = String(path[path.length - 1]);
+        return [at('schema/required', parent, `missing required field "${name}"`, `add ${name} under ${parent.length ? parent.join('.') : 'the top level'} (one of: ${options.join(', ')})`, 'key')];
+      }
       const hint = (typeof actual === 'string' && suggestion(actual, options)) || `one of: ${options.join(', ')}`;
       return [at('schema/invalid-value', path, `${field} is ${show(actual)}, not an allowed value`, hint)];
     }
@@ -327,18 +367,25 @@ function errorOffset(doc: Document.Parsed, text: string, error: YAMLError): numb
   return best ?? pos;
 }
 
+/** The outermost [ or { still open at `pos` (quotes ignored: this only places a caret). */
+function outermostOpener(text: string, pos: number): number {
+  let depth = 0;
+  let found = pos;
+  for (let i = Math.min(pos, text.length) - 1; i >= 0; i--) {
+    const ch = text[i];
+    if (ch === ']' || ch === '}') depth++;
+    else if (ch === '[' || ch === '{') {
+      if (depth > 0) depth--;
+      else found = i;
+    }
+  }
+  return found;
+}
+
 /** The first character that is not blank or a comment: where an empty document "is". */
 function contentStart(text: string): number {
   const m = /^(?:\s*#.*\n|\s*\n)*\s*/.exec(text);
   return m ? m[0].length : 0;
-}
-
-function dedupe(list: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return list.filter((d) => {
-    const key = `${d.code}:${d.line}:${d.col}:${d.message}`;
-    return !seen.has(key) && (seen.add(key), true);
-  });
 }
 
 function article(expected: string): string {
