@@ -13,8 +13,10 @@ describe('promqlSyntaxError', () => {
   ])('accepts %s', (expr) => expect(promqlSyntaxError(expr)).toBeUndefined());
 
   it.each([
-    ['sum(rate(x[5m]) > 1', 19],
-    ['rate(x[5m]', 10],
+    ['sum(rate(x[5m]) > 1', 3],
+    ['histogram_quantile(0.95, sum by (le) (rate(x[5m])) > 0.5', 18],
+    ['x{a="("} + (y', 11],
+    ['rate(x[5m]', 4],
     ['x{a=}', 4],
     ['foo bar', 4],
   ])('finds the error in %s at offset %i', (expr, offset) => {

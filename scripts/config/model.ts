@@ -25,6 +25,11 @@ export interface ConfigModel {
   channelCatalog: Map<string, { channel: Channel; file: SourceFile }>;
   approverGroups: Set<string>;
   rolloutByName: Map<string, Located<RolloutDocument>>;
+  /**
+   * Kinds of which some file could not be read ('*' when its kind is unknown): names it
+   * declares are missing from the lookups, so "unknown X" would be a follow-on error.
+   */
+  incomplete: Set<Kind | '*'>;
 }
 
 type KindDocs = {
@@ -36,7 +41,7 @@ type KindDocs = {
 };
 
 /** Plain data in, lookups out: no I/O. */
-export function buildModel(documents: { kind: Kind; file: SourceFile; value: unknown }[]): ConfigModel {
+export function buildModel(documents: { kind: Kind; file: SourceFile; value: unknown }[], incomplete: Iterable<Kind | '*'> = []): ConfigModel {
   const of = <K extends Kind>(kind: K) =>
     documents.filter((d) => d.kind === kind).map((d) => ({ file: d.file, doc: d.value as KindDocs[K] }));
   const model: ConfigModel = {
@@ -50,6 +55,7 @@ export function buildModel(documents: { kind: Kind; file: SourceFile; value: unk
     channelCatalog: new Map(),
     approverGroups: new Set(),
     rolloutByName: new Map(),
+    incomplete: new Set(incomplete),
   };
   for (const { file, doc } of model.metrics) {
     for (const [name, metric] of Object.entries(doc.spec.metrics)) {
@@ -67,6 +73,11 @@ export function buildModel(documents: { kind: Kind; file: SourceFile; value: unk
     if (!model.rolloutByName.has(rollout.doc.metadata.name)) model.rolloutByName.set(rollout.doc.metadata.name, rollout);
   }
   return model;
+}
+
+/** Whether every file of `kind` was read, so a name missing from its lookup is really missing. */
+export function isComplete(model: ConfigModel, kind: Kind): boolean {
+  return !model.incomplete.has(kind) && !model.incomplete.has('*');
 }
 
 /** Whether a metric name can be measured: a catalog metric or a built-in. */

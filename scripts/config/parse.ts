@@ -51,9 +51,7 @@ function parseChecked(path: string, bytes: Uint8Array): Parsed {
     ok: false,
     diagnostics: [{ code, severity: 'error', file: path, line, col, message, ...(hint ? { hint } : {}) }],
   });
-  if (bytes.length > MAX_FILE_BYTES) {
-    return fail('file/too-large', 1, 1, `file is ${bytes.length} bytes, over the ${MAX_FILE_BYTES}-byte limit`, 'split it: one rollout per file, alert rules by team');
-  }
+  if (bytes.length > MAX_FILE_BYTES) return { ok: false, diagnostics: [tooLarge(path, bytes.length)] };
   const bad = firstInvalidUtf8(bytes);
   if (bad >= 0) {
     const { line, col } = bytePosition(bytes, bad);
@@ -183,6 +181,11 @@ function parseChecked(path: string, bytes: Uint8Array): Parsed {
   }
   if (diagnostics.length) return { ok: false, file, diagnostics };
   return { ok: true, kind, file, value: result.data, diagnostics };
+}
+
+/** A file over the size limit: refused from its size alone, never parsed. */
+export function tooLarge(path: string, size: number): Diagnostic {
+  return { code: 'file/too-large', severity: 'error', file: path, line: 1, col: 1, message: `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit`, hint: 'split it: one rollout per file, alert rules by team' };
 }
 
 /** The yaml Document with positions: what every diagnostic and every comment-preserving edit needs. */

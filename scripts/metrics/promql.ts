@@ -20,5 +20,28 @@ export function promqlSyntaxError(expr: string): PromqlError | undefined {
       return undefined;
     },
   });
+  if (found && found.offset >= expr.trimEnd().length) {
+    // "ends too early" is where the parser gave up; the mistake is the bracket never closed.
+    const open = unclosedBracket(expr);
+    if (open !== undefined) return { offset: open, message: `PromQL syntax error: this "${expr[open]}" is never closed` };
+  }
   return found;
+}
+
+const CLOSING: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/** Offset of the innermost bracket still open at the end of `expr`, skipping quoted strings. */
+function unclosedBracket(expr: string): number | undefined {
+  const stack: number[] = [];
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (c === '"' || c === "'" || c === '`') {
+      for (i++; i < expr.length && expr[i] !== c; i++) if (expr[i] === '\\' && c !== '`') i++;
+    } else if (CLOSING[c]) stack.push(i);
+    else if (c === ')' || c === ']' || c === '}') {
+      if (stack.length && CLOSING[expr[stack.at(-1)!]] === c) stack.pop();
+      else return undefined; // a stray closer: the parser's own position is better
+    }
+  }
+  return stack.at(-1);
 }

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModel } from '../config/model.ts';
-import { parseConfig } from '../config/parse.ts';
+import { MAX_FILE_BYTES, parseConfig, tooLarge } from '../config/parse.ts';
 import type { Kind } from '../config/schema/index.ts';
 import type { Diagnostic } from '../report/diagnostic.ts';
 import { FILE_RULES } from './index.ts';
@@ -33,7 +33,13 @@ export function checkRange(dir: string, files: readonly string[], from: number, 
   for (let i = from; i < to; i++) {
     let bytes: Buffer;
     try {
-      bytes = readFileSync(join(dir, files[i]));
+      const path = join(dir, files[i]);
+      const size = statSync(path).size;
+      if (size > MAX_FILE_BYTES) {
+        out.push({ path: files[i], ok: false, diagnostics: [tooLarge(files[i], size)] }); // refused unread
+        continue;
+      }
+      bytes = readFileSync(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
       out.push({ path: files[i], ok: false, diagnostics: [{ code: 'file/unreadable', severity: 'error', file: files[i], line: 1, col: 1, message: `cannot read the file (${code})`, hint: 'check its permissions' }] });

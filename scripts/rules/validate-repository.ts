@@ -1,7 +1,7 @@
 import { discoverConfig } from '../config/discover.ts';
 import { buildModel, type ConfigModel } from '../config/model.ts';
 import { lazySourceFile } from '../config/parse.ts';
-import type { Kind } from '../config/schema/index.ts';
+import { KIND_NAMES, type Kind } from '../config/schema/index.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../report/diagnostic.ts';
 import { startCheckPool, type PoolOptions } from './check-pool.ts';
 import { REPOSITORY_RULES } from './index.ts';
@@ -28,13 +28,22 @@ export async function validateRepository(dir: string, options: PoolOptions = {})
   const diagnostics: Diagnostic[] = [...found.diagnostics];
   const sources = new Map<string, string>();
   const documents: { kind: Kind; file: ReturnType<typeof lazySourceFile>; value: unknown }[] = [];
+  const incomplete = new Set<Kind | '*'>();
   for (const r of results) {
     diagnostics.push(...r.diagnostics);
     if (r.text !== undefined) sources.set(r.path, r.text);
     if (r.ok && r.kind && r.text !== undefined) documents.push({ kind: r.kind, file: lazySourceFile(r.path, r.text), value: r.value });
+    else if (!r.ok) incomplete.add(kindOfBroken(r.text));
   }
-  const model = buildModel(documents);
+  const model = buildModel(documents, incomplete);
   diagnostics.push(...runRules(model, REPOSITORY_RULES));
   const refused = found.diagnostics.filter((d) => d.code.startsWith('file/symlink')).length;
   return { ok: !hasErrors(diagnostics), diagnostics: sortDiagnostics(diagnostics), files: found.files.length + refused, model, sources };
+}
+
+/** The kind a file that failed to load meant to be, read off its `kind:` line; '*' when unclear. */
+function kindOfBroken(text: string | undefined): Kind | '*' {
+  const kinds = new Set(Array.from(text?.matchAll(/^kind:\s*['"]?(\w+)/gm) ?? [], (m) => m[1]));
+  const [kind] = kinds;
+  return kinds.size === 1 && (KIND_NAMES as string[]).includes(kind) ? (kind as Kind) : '*';
 }

@@ -1,4 +1,5 @@
 import type { Channel } from '../../config/schema/index.ts';
+import { isComplete } from '../../config/model.ts';
 import type { Rule } from '../rule.ts';
 
 /** pagerduty pages unless told otherwise; other channels page only when marked. */
@@ -10,6 +11,7 @@ export const pagingRequired: Rule = {
   scope: 'repository',
   description: 'CRITICAL and HIGH alerts notify at least one paging channel',
   check({ model, report }) {
+    if (!isComplete(model, 'Channels')) return;
     for (const { file, doc } of model.alertRules) {
       doc.spec.rules.forEach((rule, i) => {
         if (rule.severity !== 'CRITICAL' && rule.severity !== 'HIGH') return;

@@ -1,4 +1,5 @@
 import { suggestion } from '../../config/did-you-mean.ts';
+import { isComplete } from '../../config/model.ts';
 import type { Rule } from '../rule.ts';
 
 export const unknownChannel: Rule = {
@@ -7,6 +8,7 @@ export const unknownChannel: Rule = {
   scope: 'repository',
   description: 'Alerts notify channels declared in channels.yaml',
   check({ model, report }) {
+    if (!isComplete(model, 'Channels')) return;
     const names = [...model.channelCatalog.keys()];
     for (const { file, doc } of model.alertRules) {
       doc.spec.rules.forEach((rule, i) => {

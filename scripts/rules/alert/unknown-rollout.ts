@@ -1,4 +1,5 @@
 import { suggestion } from '../../config/did-you-mean.ts';
+import { isComplete } from '../../config/model.ts';
 import type { Rule } from '../rule.ts';
 
 export const alertUnknownRollout: Rule = {
@@ -10,7 +11,7 @@ export const alertUnknownRollout: Rule = {
     const names = [...model.rolloutByName.keys()];
     for (const { file, doc } of model.alertRules) {
       const rollout = doc.spec.rollout;
-      if (rollout !== undefined && !model.rolloutByName.has(rollout)) {
+      if (rollout !== undefined && !model.rolloutByName.has(rollout) && isComplete(model, 'Rollout')) {
         report({ file, path: ['spec', 'rollout'], message: `unknown rollout "${rollout}"`, hint: suggestion(rollout, names) || 'name a rollout from rollout/' });
       }
       if (rollout === undefined) {

@@ -1,4 +1,5 @@
 import { suggestion } from '../../config/did-you-mean.ts';
+import { isComplete } from '../../config/model.ts';
 import type { Rule } from '../rule.ts';
 
 export const unknownApproverGroup: Rule = {
@@ -7,7 +8,7 @@ export const unknownApproverGroup: Rule = {
   scope: 'repository',
   description: 'Approvals name approver groups declared in environments.yaml',
   check({ model, report }) {
-    if (model.environments.length === 0) return;
+    if (model.environments.length === 0 || !isComplete(model, 'Environments')) return;
     const groups = [...model.approverGroups];
     for (const { file, doc } of model.rollouts) {
       for (const [stage, gate] of Object.entries(doc.spec.gates ?? {})) {

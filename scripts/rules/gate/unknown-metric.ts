@@ -1,5 +1,5 @@
 import { suggestion } from '../../config/did-you-mean.ts';
-import { isKnownMetric, knownMetricNames } from '../../config/model.ts';
+import { isComplete, isKnownMetric, knownMetricNames } from '../../config/model.ts';
 import type { Rule } from '../rule.ts';
 import { allComparisons } from '../walk.ts';
 
@@ -9,6 +9,7 @@ export const unknownMetric: Rule = {
   scope: 'repository',
   description: 'Gate criteria, rollback conditions and alert conditions name a catalog metric or a built-in',
   check({ model, report }) {
+    if (!isComplete(model, 'Metrics')) return; // a Metrics file failed to load: its names are unknown, not missing
     const names = knownMetricNames(model);
     for (const c of allComparisons(model)) {
       const metric = c.value.metric;

@@ -1,4 +1,5 @@
 import { suggestion } from '../../config/did-you-mean.ts';
+import { isComplete } from '../../config/model.ts';
 import type { Rule } from '../rule.ts';
 
 export const unknownEnvironment: Rule = {
@@ -7,7 +8,7 @@ export const unknownEnvironment: Rule = {
   scope: 'repository',
   description: 'A rollout names only environments declared in environments.yaml',
   check({ model, report }) {
-    if (model.environments.length === 0) return; // repo/missing-environments says it once
+    if (model.environments.length === 0 || !isComplete(model, 'Environments')) return; // said once elsewhere
     const known = [...model.environmentNames.keys()];
     for (const { file, doc } of model.rollouts) {
       for (const env of Object.keys(doc.spec.environments)) {

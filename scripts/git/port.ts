@@ -1,0 +1,23 @@
+/** One commit as rollgate needs it. */
+export interface Commit {
+  sha: string;
+  /** ISO 8601, committer date. */
+  date: string;
+  author: string;
+  subject: string;
+  body: string;
+}
+
+/** The git operations rollgate uses: a small port so the core never runs git itself. */
+export interface Git {
+  /** The commit HEAD points at. */
+  head(): Promise<string>;
+  /** A ref's commit, or undefined when there is no such ref. */
+  resolve(ref: string): Promise<string | undefined>;
+  /** Whether `ancestor` is `descendant` or one of its ancestors. False when either is unknown. */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  /** Commits that touched `path`, newest first (first-parent history of HEAD). */
+  log(path: string): Promise<Commit[]>;
+  /** A file's text at a commit, or undefined when it did not exist there. */
+  show(sha: string, path: string): Promise<string | undefined>;
+}

@@ -1,0 +1,48 @@
+import { simpleGit, type SimpleGit } from 'simple-git';
+import type { Commit, Git } from './port.ts';
+
+const SEP = '\u001f';
+const END = '\u001e';
+
+/** The real Git port, over simple-git in the repository at `dir`. */
+export function gitAt(dir: string): Git {
+  const git: SimpleGit = simpleGit({ baseDir: dir, maxConcurrentProcesses: 4 });
+  return {
+    async head() {
+      return (await git.revparse(['HEAD'])).trim();
+    },
+    async resolve(ref) {
+      try {
+        return (await git.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() || undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async isAncestor(ancestor, descendant) {
+      try {
+        await git.raw(['merge-base', '--is-ancestor', ancestor, descendant]);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async log(path) {
+      const out = await git.raw(['log', '--first-parent', `--format=%H${SEP}%cI${SEP}%an <%ae>${SEP}%s${SEP}%b${END}`, 'HEAD', '--', path]);
+      return out
+        .split(END)
+        .map((r) => r.replace(/^\n/, ''))
+        .filter(Boolean)
+        .map((record): Commit => {
+          const [sha, date, author, subject, body] = record.split(SEP);
+          return { sha, date, author, subject, body: body ?? '' };
+        });
+    },
+    async show(sha, path) {
+      try {
+        return await git.show([`${sha}:${path}`]);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
