@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { isAlias, isCollection, isMap, isScalar, LineCounter, parseDocument, Scalar, visit, type Alias, type Document, type Node, type YAMLError } from 'yaml';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import type { z } from 'zod';
@@ -52,7 +53,7 @@ function parseChecked(path: string, bytes: Uint8Array): Parsed {
     diagnostics: [{ code, severity: 'error', file: path, line, col, message, ...(hint ? { hint } : {}) }],
   });
   if (bytes.length > MAX_FILE_BYTES) return { ok: false, diagnostics: [tooLarge(path, bytes.length)] };
-  const bad = firstInvalidUtf8(bytes);
+  const bad = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes); // the native check is ~50× faster; find the byte only when it fails
   if (bad >= 0) {
     const { line, col } = bytePosition(bytes, bad);
     return fail('file/encoding', line, col, `invalid UTF-8 byte 0x${bytes[bad].toString(16).padStart(2, '0')}`, 'save the file as UTF-8');
@@ -220,16 +221,24 @@ function fastPath(path: string, text: string): Parsed | undefined {
   return { ok: true, kind, file: lazySourceFile(path, text), value: result.data, diagnostics: [] };
 }
 
-export function lazySourceFile(path: string, text: string): SourceFile {
+/**
+ * A SourceFile whose positioned Document is built on first use. The text may be given, or
+ * loaded on first use (a file checked on another thread is not copied back unless needed).
+ */
+export function lazySourceFile(path: string, text: string | (() => string)): SourceFile {
   let parsed: ReturnType<typeof positionedDocument> | undefined;
+  let source = typeof text === 'string' ? text : undefined;
+  const getText = () => (source ??= (text as () => string)());
   return {
     path,
-    text,
+    get text() {
+      return getText();
+    },
     get doc() {
-      return (parsed ??= positionedDocument(text)).doc;
+      return (parsed ??= positionedDocument(getText())).doc;
     },
     get lineCounter() {
-      return (parsed ??= positionedDocument(text)).lineCounter;
+      return (parsed ??= positionedDocument(getText())).lineCounter;
     },
   };
 }

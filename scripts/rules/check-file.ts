@@ -14,7 +14,7 @@ export interface FileResult {
   ok: boolean;
   kind?: Kind;
   value?: unknown;
-  /** The decoded text, when the file could be decoded (for positions and source lines). */
+  /** The decoded text, when the file has diagnostics (for positions and source lines); otherwise read again on demand. */
   text?: string;
   diagnostics: Diagnostic[];
 }
@@ -24,7 +24,7 @@ export function checkFile(path: string, bytes: Uint8Array): FileResult {
   const parsed = parseConfig(path, bytes);
   if (!parsed.ok) return { path, ok: false, text: parsed.file?.text, diagnostics: parsed.diagnostics };
   const diagnostics = [...parsed.diagnostics, ...runRules(buildModel([parsed]), FILE_RULES)];
-  return { path, ok: true, kind: parsed.kind, value: parsed.value, text: parsed.file.text, diagnostics };
+  return { path, ok: true, kind: parsed.kind, value: parsed.value, text: diagnostics.length ? parsed.file.text : undefined, diagnostics };
 }
 
 /** Reads and checks files[from, to) of the repository at `dir`. */

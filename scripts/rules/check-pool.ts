@@ -45,11 +45,8 @@ export function startCheckPool(options: PoolOptions = {}, expectedFiles = Infini
         const index = Atomics.add(next, 0, 1);
         if (index >= chunks) break;
         results[index] = checkRange(dir, files, index * CHUNK, Math.min((index + 1) * CHUNK, files.length));
-        if (process.env.RG_TRACE) console.error('m', index, performance.now().toFixed(0));
       }
-      if (process.env.RG_TRACE) console.error('main done', performance.now().toFixed(0));
       await Promise.all(finished);
-      if (process.env.RG_TRACE) console.error('all done', performance.now().toFixed(0));
       for (let i = 0; i < chunks; i++) results[i] ??= checkRange(dir, files, i * CHUNK, Math.min((i + 1) * CHUNK, files.length));
       return results.flat();
     },
@@ -73,7 +70,6 @@ function collect(worker: Worker, results: FileResult[][]): Promise<void> {
   return new Promise((resolve) => {
     worker.on('message', (m: { index: number; results: FileResult[] }) => {
       results[m.index] = m.results;
-      if (process.env.RG_TRACE) console.error('w', m.index, performance.now().toFixed(0));
     });
     worker.once('error', () => resolve());
     worker.once('exit', () => resolve());

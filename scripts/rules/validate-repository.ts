@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { discoverConfig } from '../config/discover.ts';
 import { buildModel, type ConfigModel } from '../config/model.ts';
 import { lazySourceFile } from '../config/parse.ts';
@@ -12,7 +14,7 @@ export interface Validation {
   diagnostics: Diagnostic[];
   files: number;
   model: ConfigModel;
-  /** Text of every file that was read and decoded, for reporters that show source lines. */
+  /** Text of the files with diagnostics, for reporters that show source lines. */
   sources: Map<string, string>;
 }
 
@@ -32,11 +34,14 @@ export async function validateRepository(dir: string, options: PoolOptions = {})
   for (const r of results) {
     diagnostics.push(...r.diagnostics);
     if (r.text !== undefined) sources.set(r.path, r.text);
-    if (r.ok && r.kind && r.text !== undefined) documents.push({ kind: r.kind, file: lazySourceFile(r.path, r.text), value: r.value });
+    if (r.ok && r.kind) documents.push({ kind: r.kind, file: lazySourceFile(r.path, r.text ?? (() => readFileSync(join(dir, r.path), 'utf8'))), value: r.value });
     else if (!r.ok) incomplete.add(kindOfBroken(r.text));
   }
   const model = buildModel(documents, incomplete);
   diagnostics.push(...runRules(model, REPOSITORY_RULES));
+  // Source lines for the reporters: only files with diagnostics, and only files rollgate read.
+  const byPath = new Map(documents.map((d) => [d.file.path, d.file]));
+  for (const d of diagnostics) if (!sources.has(d.file) && byPath.has(d.file)) sources.set(d.file, byPath.get(d.file)!.text);
   const refused = found.diagnostics.filter((d) => d.code.startsWith('file/symlink')).length;
   return { ok: !hasErrors(diagnostics), diagnostics: sortDiagnostics(diagnostics), files: found.files.length + refused, model, sources };
 }

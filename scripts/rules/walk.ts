@@ -12,28 +12,37 @@ export interface Comparison {
 }
 
 /** Every criterion of a rollout's gates and rollback matrix, with its path. */
-export function* rolloutCriteria(rollout: Located<RolloutDocument>): Generator<Comparison> {
+export function rolloutCriteria(rollout: Located<RolloutDocument>): Comparison[] {
   const { file, doc } = rollout;
+  const out: Comparison[] = [];
   for (const [stage, gate] of Object.entries(doc.spec.gates ?? {})) {
     const base = ['spec', 'gates', stage];
-    for (const [i, c] of (gate.mustPass ?? []).entries()) yield { file, path: [...base, 'mustPass', i], where: 'gate', value: c, rollout };
-    for (const [i, c] of (gate.shouldPass?.criteria ?? []).entries()) yield { file, path: [...base, 'shouldPass', 'criteria', i], where: 'gate', value: c, rollout };
-    for (const [i, c] of (gate.blockers ?? []).entries()) yield { file, path: [...base, 'blockers', i], where: 'gate', value: c, rollout };
+    (gate.mustPass ?? []).forEach((c, i) => out.push({ file, path: [...base, 'mustPass', i], where: 'gate', value: c, rollout }));
+    (gate.shouldPass?.criteria ?? []).forEach((c, i) => out.push({ file, path: [...base, 'shouldPass', 'criteria', i], where: 'gate', value: c, rollout }));
+    (gate.blockers ?? []).forEach((c, i) => out.push({ file, path: [...base, 'blockers', i], where: 'gate', value: c, rollout }));
   }
-  for (const [r, row] of (doc.spec.rollback ?? []).entries()) {
+  (doc.spec.rollback ?? []).forEach((row, r) => {
     for (const group of ['any', 'all'] as const) {
-      for (const [i, c] of (row.when[group] ?? []).entries()) yield { file, path: ['spec', 'rollback', r, 'when', group, i], where: 'rollback', value: c, rollout };
+      (row.when[group] ?? []).forEach((c, i) => out.push({ file, path: ['spec', 'rollback', r, 'when', group, i], where: 'rollback', value: c, rollout }));
     }
-  }
+  });
+  return out;
 }
 
 /** Every alert rule's condition, with its path. */
-export function* alertConditions(alerts: Located<AlertRulesDocument>): Generator<Comparison> {
-  for (const [i, rule] of alerts.doc.spec.rules.entries()) yield { file: alerts.file, path: ['spec', 'rules', i, 'when'], where: 'alert', value: rule.when };
+export function alertConditions(alerts: Located<AlertRulesDocument>): Comparison[] {
+  return alerts.doc.spec.rules.map((rule, i) => ({ file: alerts.file, path: ['spec', 'rules', i, 'when'], where: 'alert', value: rule.when }));
 }
 
-/** Gate, rollback and alert comparisons of the whole model. */
-export function* allComparisons(model: { rollouts: Located<RolloutDocument>[]; alertRules: Located<AlertRulesDocument>[] }): Generator<Comparison> {
-  for (const rollout of model.rollouts) yield* rolloutCriteria(rollout);
-  for (const alerts of model.alertRules) yield* alertConditions(alerts);
+type Walkable = { rollouts: Located<RolloutDocument>[]; alertRules: Located<AlertRulesDocument>[] };
+const cache = new WeakMap<Walkable, Comparison[]>();
+
+/** Gate, rollback and alert comparisons of the whole model (computed once per model). */
+export function allComparisons(model: Walkable): Comparison[] {
+  let all = cache.get(model);
+  if (!all) {
+    all = [...model.rollouts.flatMap(rolloutCriteria), ...model.alertRules.flatMap(alertConditions)];
+    cache.set(model, all);
+  }
+  return all;
 }
