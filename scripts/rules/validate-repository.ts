@@ -24,8 +24,8 @@ export interface Validation {
  * the rules across files.
  */
 export async function validateRepository(dir: string, options: PoolOptions = {}): Promise<Validation> {
-  const pool = startCheckPool(options);
   const found = await discoverConfig(dir);
+  const pool = startCheckPool(options, found.files.length);
   const results = await pool.check(dir, found.files);
   const diagnostics: Diagnostic[] = [...found.diagnostics];
   const sources = new Map<string, string>();
