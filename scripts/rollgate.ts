@@ -1,11 +1,15 @@
 // The rollgate CLI: parse the verb, wire the real process, map errors to exit codes.
-import { InfrastructureError, UsageError, type Io } from './commands/common.ts';
+import { ConfigInvalid, InfrastructureError, UsageError, type Io } from './commands/common.ts';
+import { StoreError } from './stores/port.ts';
 
 type Command = { run(argv: string[], io: Io): Promise<number>; usage: string };
 
 /** Verbs load lazily so `validate` never pays for octokit or a store client. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   validate: { summary: 'check every file under rollout/ and alerts/', load: () => import('./commands/validate.ts') },
+  sync: { summary: 'converge the flag store to HEAD of main (--check: compare only)', load: () => import('./commands/sync.ts') },
+  status: { summary: 'stage, percentage, since when, bake left, store value, drift', load: () => import('./commands/status.ts') },
+  history: { summary: 'every stage change of a rollout, from git', load: () => import('./commands/history.ts') },
 };
 
 const USAGE = `rollgate — feature-flag rollouts as code
@@ -35,6 +39,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const command = await entry.load();
     return await command.run(rest, io);
   } catch (error) {
+    if (error instanceof ConfigInvalid) {
+      io.stderr(`rollgate ${verb}: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof StoreError) {
+      io.stderr(`rollgate ${verb}: flag store: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof UsageError) {
       io.stderr(`rollgate ${verb}: ${error.message}\nRun "rollgate ${verb} --help" for usage.\n`);
       return 2;
@@ -53,5 +65,6 @@ const io: Io = {
   env: process.env,
   cwd: process.cwd(),
   isTTY: Boolean(process.stdout.isTTY),
+  now: () => Date.now(),
 };
 process.exitCode = await main(process.argv.slice(2), io);

@@ -1,7 +1,9 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, styleText, type ParseArgsConfig } from 'node:util';
-import type { TextStyle } from '../report/text.ts';
+import type { ConfigModel } from '../config/model.ts';
+import { renderText, type TextStyle } from '../report/text.ts';
+import { validateRepository, type Validation } from '../rules/validate-repository.ts';
 
 /** What a command may touch of the process: passed in so commands stay testable. */
 export interface Io {
@@ -10,6 +12,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   cwd: string;
   isTTY: boolean;
+  /** The clock, in ms since the epoch. */
+  now(): number;
 }
 
 /** A mistake in how rollgate was called: exit 2, no stack trace. */
@@ -66,4 +70,27 @@ export function threadsFrom(env: NodeJS.ProcessEnv): number | undefined {
   const n = Number(env.ROLLGATE_THREADS);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`ROLLGATE_THREADS must be a whole number ≥ 1, got "${env.ROLLGATE_THREADS}"`);
   return n;
+}
+
+/** The config is invalid: the command stops before touching anything (exit 1). */
+export class ConfigInvalid extends Error {
+  override name = 'ConfigInvalid';
+}
+
+/** Loads and validates the repository; on errors prints them to stderr and throws ConfigInvalid. */
+export async function loadValidConfig(io: Io, dir: string): Promise<Validation> {
+  const result = await validateRepository(dir, { threads: threadsFrom(io.env) });
+  if (!result.ok) {
+    io.stderr(renderText(result.diagnostics.filter((d) => d.severity === 'error'), result.sources, result.files));
+    throw new ConfigInvalid('the config is invalid; fix it first (rollgate validate)');
+  }
+  return result;
+}
+
+/** --env, checked against environments.yaml; all environments in promotion order when absent. */
+export function environmentsOf(model: ConfigModel, env: string | undefined): string[] {
+  const order = model.environments[0]?.doc.spec.promotionOrder ?? [];
+  if (env === undefined) return order;
+  if (!order.includes(env)) throw new UsageError(`--env ${env}: no such environment (known: ${order.join(', ')})`);
+  return [env];
 }

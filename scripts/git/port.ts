@@ -20,4 +20,6 @@ export interface Git {
   log(path: string): Promise<Commit[]>;
   /** A file's text at a commit, or undefined when it did not exist there. */
   show(sha: string, path: string): Promise<string | undefined>;
+  /** Paths under `paths` with uncommitted changes (staged, unstaged or untracked). */
+  dirty(paths: string[]): Promise<string[]>;
 }

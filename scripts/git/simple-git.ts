@@ -37,6 +37,10 @@ export function gitAt(dir: string): Git {
           return { sha, date, author, subject, body: body ?? '' };
         });
     },
+    async dirty(paths) {
+      const out = await git.raw(['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
+      return out.split('\n').filter(Boolean).map((l) => l.slice(3));
+    },
     async show(sha, path) {
       try {
         return await git.show([`${sha}:${path}`]);

@@ -11,6 +11,11 @@ export const store = z
     project: z.string().optional().describe('unleash: project id'),
     environment: z.string().optional().describe('unleash: environment name in Unleash'),
     tokenEnv: envVarName.optional().describe('unleash: name of the env variable holding an admin API token (never the token)'),
+    stateFeature: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/)
+      .optional()
+      .describe('unleash: the feature whose description records the applied git SHA (default rollgate.applied-sha.<environment>)'),
   })
   .describe('Where flags of this environment live');
 

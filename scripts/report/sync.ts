@@ -1,0 +1,99 @@
+import type { FlagState } from '../sync/desired.ts';
+import { pending, type FlagChange } from '../sync/plan.ts';
+import { short, type EnvResult, type Mode } from '../sync/sync.ts';
+
+const pct = (s: FlagState | undefined) => (s === undefined ? '—' : Number.isNaN(s.percentage) ? 'unrecognised' : `${s.percentage} %`);
+
+function describe(c: FlagChange): string {
+  const parts: string[] = [];
+  for (const step of c.steps) {
+    if (step === 'create') parts.push(`create at ${pct(c.to)}${c.to.enabled ? ', enabled' : ', disabled'}`);
+    else if (step === 'set-percentage' && !c.steps.includes('create')) parts.push(`${pct(c.from)} → ${pct(c.to)}${c.from && c.from.groupId !== c.to.groupId ? ` (group ${c.from.groupId || '—'} → ${c.to.groupId})` : ''}`);
+    else if (step === 'set-stickiness') parts.push(`stickiness ${c.from?.stickiness || '—'} → ${c.to.stickiness}`);
+    else if (step === 'enable' && !c.steps.includes('create')) parts.push('enable');
+    else if (step === 'disable') parts.push('disable');
+  }
+  return parts.join(', ');
+}
+
+const HEADLINE: Record<EnvResult['status'], string> = {
+  applied: 'applied',
+  planned: 'would apply (dry run)',
+  'in-sync': 'in sync',
+  drift: 'DRIFT',
+  refused: 'REFUSED',
+  failed: 'FAILED',
+};
+
+/** The plan and what happened, per environment. */
+export function renderSyncText(results: EnvResult[], mode: Mode): string {
+  const out: string[] = [];
+  for (const r of results) {
+    const todo = pending(r.plan);
+    const recorded = r.plan.recordedSha ? `, store recorded ${short(r.plan.recordedSha)}` : ', store recorded no sync yet';
+    out.push(`${r.plan.env}: ${HEADLINE[r.status]} — ${r.plan.store} at ${short(r.plan.sha)}${recorded}`);
+    const width = Math.max(0, ...todo.map((c) => c.key.length));
+    for (const c of todo) out.push(`  ${c.steps.includes('create') ? '+' : '~'} ${c.key.padEnd(width)}  ${c.stage.padEnd(8)} ${describe(c)}`);
+    const same = r.plan.changes.length - todo.length;
+    if (same) out.push(`  = ${same} flag${same === 1 ? '' : 's'} unchanged`);
+    if (r.reason) out.push(`  ${r.status === 'refused' ? 'refused' : 'error'}: ${r.reason}`);
+    if (r.status === 'failed') {
+      out.push(`  applied: ${r.applied?.length ? r.applied.join(', ') : 'none'}`);
+      out.push(`  not applied: ${r.notApplied?.length ? r.notApplied.join(', ') : 'none'}`);
+      out.push('  run the sync again: it converges from what the store holds now');
+    }
+    if (r.status === 'applied') out.push(`  ${todo.length} flag${todo.length === 1 ? '' : 's'} changed, ${r.writes} write${r.writes === 1 ? '' : 's'}`);
+    out.push('');
+  }
+  if (mode === 'check') {
+    const drift = results.flatMap((r) => pending(r.plan).map((c) => `${r.plan.env}/${c.key}`));
+    out.push(drift.length ? `drift in ${drift.length} flag${drift.length === 1 ? '' : 's'}: ${drift.join(', ')}` : 'no drift');
+  }
+  return out.join('\n') + '\n';
+}
+
+/** `sync --format json`: a stable shape for tools. */
+export function renderSyncJson(results: EnvResult[], mode: Mode): string {
+  const ok = results.every((r) => r.status === 'applied' || r.status === 'planned' || r.status === 'in-sync');
+  return (
+    JSON.stringify(
+      {
+        ok,
+        mode,
+        environments: results.map((r) => ({
+          env: r.plan.env,
+          store: r.plan.store,
+          status: r.status,
+          ...(r.reason ? { reason: r.reason } : {}),
+          sha: r.plan.sha,
+          recordedSha: r.plan.recordedSha ?? null,
+          writes: r.writes,
+          changes: pending(r.plan).map((c) => ({ key: c.key, rollout: c.rollout, stage: c.stage, steps: c.steps, from: c.from ?? null, to: c.to })),
+          unchanged: r.plan.changes.length - pending(r.plan).length,
+          ...(r.applied ? { applied: r.applied } : {}),
+          ...(r.notApplied ? { notApplied: r.notApplied } : {}),
+        })),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+/** Markdown for $GITHUB_STEP_SUMMARY. */
+export function renderSyncSummary(results: EnvResult[], mode: Mode): string {
+  let out = `## rollgate sync${mode === 'apply' ? '' : ` --${mode}`}\n\n`;
+  for (const r of results) {
+    const todo = pending(r.plan);
+    out += `### ${r.plan.env}: ${HEADLINE[r.status]}\n\n${cell(r.plan.store)} at \`${short(r.plan.sha)}\`${r.reason ? `\n\n> ${cell(r.reason)}` : ''}\n\n`;
+    if (todo.length) {
+      out += '| flag | rollout | stage | change |\n|---|---|---|---|\n';
+      for (const c of todo) out += `| \`${c.key}\` | ${c.rollout} | ${c.stage} | ${cell(describe(c))} |\n`;
+      out += '\n';
+    }
+    out += `${r.plan.changes.length - todo.length} flag(s) unchanged.\n\n`;
+  }
+  return out;
+}

@@ -1,0 +1,19 @@
+import { resolve } from 'node:path';
+import type { Store } from '../config/schema/index.ts';
+import { flagdFileStore } from './flagd-file.ts';
+import { HttpClient, type HttpOptions } from './http.ts';
+import { StoreError, type FlagStore } from './port.ts';
+import { unleashStore } from './unleash.ts';
+
+/** The real store of one environment, from its settings in environments.yaml. Secrets come from `env`. */
+export function openStore(dir: string, settings: Store, env: NodeJS.ProcessEnv, http: Partial<HttpOptions> = {}): FlagStore {
+  if (settings.type === 'flagd') return flagdFileStore(resolve(dir, settings.path!), settings.path);
+  const token = env[settings.tokenEnv!];
+  if (!token) throw new StoreError(`environment variable ${settings.tokenEnv} is not set: it holds the Unleash admin token`);
+  const client = new HttpClient({ baseUrl: settings.url!, headers: { authorization: token }, ...http });
+  return unleashStore(client, {
+    project: settings.project!,
+    environment: settings.environment!,
+    stateFeature: settings.stateFeature ?? `rollgate.applied-sha.${settings.environment}`,
+  });
+}
