@@ -7,7 +7,7 @@ const END = '\u001e';
 /** The real Git port, over simple-git in the repository at `dir`. */
 export function gitAt(dir: string): Git {
   const git: SimpleGit = simpleGit({ baseDir: dir, maxConcurrentProcesses: 4 });
-  return {
+  const port: Git = {
     async head() {
       return (await git.revparse(['HEAD'])).trim();
     },
@@ -19,9 +19,12 @@ export function gitAt(dir: string): Git {
       }
     },
     async isAncestor(ancestor, descendant) {
+      // simple-git resolves on a non-zero exit with no stderr, so `merge-base --is-ancestor`
+      // cannot be trusted through it: compare the merge base with the ancestor instead.
+      const [a, d] = [await this.resolve(ancestor), await this.resolve(descendant)];
+      if (!a || !d) return false;
       try {
-        await git.raw(['merge-base', '--is-ancestor', ancestor, descendant]);
-        return true;
+        return (await git.raw(['merge-base', a, d])).trim() === a;
       } catch {
         return false;
       }
@@ -49,4 +52,5 @@ export function gitAt(dir: string): Git {
       }
     },
   };
+  return port;
 }
