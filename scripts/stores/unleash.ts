@@ -97,10 +97,13 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
         progress?.(i + 1, todo.length);
       }
       // Record the SHA last: a run that stops halfway leaves the old SHA, and the rerun converges.
-      const current = await this.appliedSha();
-      if (current !== sha) {
-        await write('POST', `/api/admin/projects/${encodeURIComponent(project)}/features`, { name: stateFeature, type: 'operational', description: '' }, [409]);
-        await write('PATCH', feature(stateFeature), [{ op: 'replace', path: '/description', value: `rollgate state of ${environment}; never enabled. applied-sha:${sha}` }]);
+      try {
+        if ((await this.appliedSha()) !== sha) {
+          await write('POST', `/api/admin/projects/${encodeURIComponent(project)}/features`, { name: stateFeature, type: 'operational', description: '' }, [409]);
+          await write('PATCH', feature(stateFeature), [{ op: 'replace', path: '/description', value: `rollgate state of ${environment}; never enabled. applied-sha:${sha}` }]);
+        }
+      } catch (error) {
+        throw new ApplyError(`every flag was applied, but recording the applied SHA in ${stateFeature} failed: ${(error as Error).message}`, applied, stateFeature, []);
       }
       return { writes };
 

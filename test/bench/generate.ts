@@ -107,7 +107,7 @@ spec:
 }
 
 /** Writes `rollouts` rollouts and `rules` alert rules (raw PromQL) into `dir`. */
-export function generateRepository(dir: string, rollouts = 5000, rules = 20000): Generated {
+export function generateRepository(dir: string, rollouts = 5000, rules = 20000, options: { shadow?: boolean } = {}): Generated {
   mkdirSync(join(dir, 'rollout'), { recursive: true });
   mkdirSync(join(dir, 'alerts'), { recursive: true });
   for (const f of ['rollout/environments.yaml', 'rollout/metrics.yaml', 'alerts/channels.yaml']) cpSync(join(ROOT, f), join(dir, f));
@@ -117,7 +117,7 @@ export function generateRepository(dir: string, rollouts = 5000, rules = 20000):
   let prom = 'groups:\n';
   let written = 0;
   for (let i = 0; i < rollouts; i++) {
-    writeFileSync(join(dir, 'rollout', `bench-rollout-${i}.yaml`), rollout(i));
+    writeFileSync(join(dir, 'rollout', `bench-rollout-${i}.yaml`), options.shadow === false ? rollout(i).replace('shadow: true, ', '') : rollout(i));
     const n = Math.min(perFile, rules - written);
     if (n <= 0) continue;
     const a = alerts(i, n);

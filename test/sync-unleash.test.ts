@@ -1,0 +1,222 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConfigModel } from '../scripts/config/model.ts';
+import type { Git } from '../scripts/git/port.ts';
+import { validateRepository } from '../scripts/rules/validate-repository.ts';
+import { HttpClient } from '../scripts/stores/http.ts';
+import { unleashStore } from '../scripts/stores/unleash.ts';
+import { desiredFlags } from '../scripts/sync/desired.ts';
+import { runSync } from '../scripts/sync/sync.ts';
+import { generateRepository } from './bench/generate.ts';
+import { rollgateAsync, ROOT, tempRepo } from './helpers/cli.ts';
+import { FaultyProxy } from './helpers/faulty-proxy.ts';
+import { repoFrom, setStage } from './helpers/git.ts';
+import { startPostgres, type Postgres } from './helpers/postgres.ts';
+import { startUnleash, type Unleash } from './helpers/unleash.ts';
+
+let pg: Postgres;
+let unleash: Unleash;
+let proxy: FaultyProxy;
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  unleash = await startUnleash(pg);
+  proxy = new FaultyProxy(unleash.url);
+  await proxy.start();
+}, 180_000);
+
+afterAll(async () => {
+  await proxy?.stop();
+  await unleash?.stop();
+  pg?.stop();
+});
+
+const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const r = await fetch(unleash.url + path, { method, headers: { authorization: unleash.token, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+};
+type EnvState = { enabled: boolean; strategies: { name: string; parameters: Record<string, string> }[] };
+const envState = (key: string, env = 'production') => api<EnvState>('GET', `/api/admin/projects/default/features/${key}/environments/${env}`);
+
+/** The sync fixture with production on Unleash (through the proxy) and a flag key of its own. */
+function unleashRepo() {
+  const id = randomBytes(4).toString('hex');
+  const repo = repoFrom(join(ROOT, 'test', 'fixtures', 'sync'));
+  const flag = `checkout-${id}`;
+  repo.commit('rollout/checkout.yaml', (t) => t.replace('flag: checkout-v2', `flag: ${flag}`), 'Own flag key');
+  repo.commit(
+    'rollout/environments.yaml',
+    (t) => t.replace('store: { type: flagd, path: build/flags/production.flagd.json }', `store: { type: unleash, url: '${proxy.url}', project: default, environment: production, tokenEnv: UNLEASH_ADMIN_TOKEN, stateFeature: rollgate.state.${id} }`),
+    'Production on Unleash',
+  );
+  const sync = async (...args: string[]) => {
+    const r = await rollgateAsync(['sync', '--dir', repo.dir, '--env', 'production', '--format', 'json', ...args], { env: { UNLEASH_ADMIN_TOKEN: unleash.token } });
+    return { ...r, out: r.stdout ? JSON.parse(r.stdout) : undefined };
+  };
+  return { repo, flag, id, sync };
+}
+
+describe('sync to a real Unleash', () => {
+  it('creates the flag with one flexibleRollout strategy; advance → 50 %; git revert → 10 %', async () => {
+    const { repo, flag, id, sync } = unleashRepo();
+    const first = await sync();
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    let state = await envState(flag);
+    expect(state.enabled).toBe(true);
+    expect(state.strategies).toEqual([expect.objectContaining({ name: 'flexibleRollout', parameters: { rollout: '10', stickiness: 'userId', groupId: flag } })]);
+    expect((await envState(`${flag}.shadow`)).enabled).toBe(false);
+
+    const advance = repo.commit('rollout/checkout.yaml', setStage('production', 'staged'), 'Advance production to staged');
+    expect((await sync()).code).toBe(0);
+    state = await envState(flag);
+    expect(state.strategies.map((s) => s.parameters)).toEqual([{ rollout: '50', stickiness: 'userId', groupId: flag }]);
+
+    repo.git('revert', '--no-edit', advance);
+    repo.git('push', '-q', 'origin', 'main');
+    const revert = await sync();
+    expect(revert.code).toBe(0);
+    expect(revert.out.environments[0].changes).toEqual([expect.objectContaining({ key: flag, steps: ['set-percentage'] })]);
+    state = await envState(flag);
+    expect(state.strategies.map((s) => s.parameters.rollout)).toEqual(['10']);
+    expect(state.enabled).toBe(true);
+    const marker = await api<{ description: string; environments: { enabled: boolean }[] }>('GET', `/api/admin/projects/default/features/rollgate.state.${id}`);
+    expect(marker.description).toContain(`applied-sha:${repo.head()}`);
+    expect(marker.environments.every((e) => e.enabled === false)).toBe(true);
+  });
+
+  it('a no-op sync makes no writes, and flags it does not manage are never touched', async () => {
+    const { flag, id, sync } = unleashRepo();
+    const other = `someone-elses-${id}`;
+    await api('POST', '/api/admin/projects/default/features', { name: other, type: 'release' });
+    await api('POST', `/api/admin/projects/default/features/${other}/environments/production/strategies`, { name: 'flexibleRollout', constraints: [], parameters: { rollout: '33', stickiness: 'default', groupId: other } });
+    await api('POST', `/api/admin/projects/default/features/${other}/environments/production/on`);
+    const before = await envState(other);
+    expect((await sync()).code).toBe(0);
+    proxy.reset();
+    const again = await sync();
+    expect(again.code).toBe(0);
+    expect(again.out.environments[0]).toMatchObject({ status: 'applied', writes: 0, changes: [] });
+    expect(proxy.writes).toBe(0);
+    expect(proxy.requests).toBeGreaterThan(0);
+    expect(await envState(other)).toEqual(before);
+    expect((await envState(flag)).enabled).toBe(true);
+  });
+
+  it('writes the strategy before turning the environment on (never a moment at 100 %)', async () => {
+    const { repo, flag, sync } = unleashRepo();
+    repo.commit('rollout/checkout.yaml', setStage('production', 'shadow'), 'Start at shadow');
+    expect((await sync()).code).toBe(0);
+    expect((await envState(flag)).enabled).toBe(false);
+    // A run whose strategy write fails must not have turned the flag on: Unleash's /on would create a 100 % strategy.
+    repo.commit('rollout/checkout.yaml', setStage('production', 'canary'), 'Canary');
+    proxy.reset();
+    proxy.breakWrite(1, 'fail'); // the strategy PUT
+    const broken = await rollgateAsync(['sync', '--dir', repo.dir, '--env', 'production', '--format', 'json'], { env: { UNLEASH_ADMIN_TOKEN: unleash.token, ROLLGATE_HTTP_RETRIES: '0' } });
+    proxy.heal();
+    expect(broken.code).toBe(1);
+    const out = JSON.parse(broken.stdout).environments[0];
+    expect(out).toMatchObject({ status: 'failed', applied: [], notApplied: expect.arrayContaining([flag]) });
+    expect((await envState(flag)).enabled).toBe(false);
+    expect((await sync()).code).toBe(0);
+    expect(await envState(flag)).toMatchObject({ enabled: true, strategies: [expect.objectContaining({ parameters: expect.objectContaining({ rollout: '10' }) })] });
+  });
+
+  it('refuses an older SHA', async () => {
+    const { repo, sync } = unleashRepo();
+    const old = repo.head();
+    repo.commit('rollout/checkout.yaml', setStage('production', 'staged'), 'Advance');
+    expect((await sync()).code).toBe(0);
+    repo.git('checkout', '-q', '-B', 'main', old);
+    repo.git('update-ref', 'refs/remotes/origin/main', old);
+    proxy.reset();
+    const late = await sync();
+    expect(late.code).toBe(1);
+    expect(late.out.environments[0].status).toBe('refused');
+    expect(proxy.writes).toBe(0);
+  });
+
+  it('a missing or wrong token is an infrastructure error that never prints the token', async () => {
+    const { repo } = unleashRepo();
+    const missing = await rollgateAsync(['sync', '--dir', repo.dir, '--env', 'production'], { env: { UNLEASH_ADMIN_TOKEN: undefined } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('UNLEASH_ADMIN_TOKEN is not set');
+    const secret = `*:*.wrong-${randomBytes(6).toString('hex')}`;
+    const wrong = await rollgateAsync(['sync', '--dir', repo.dir, '--env', 'production'], { env: { UNLEASH_ADMIN_TOKEN: secret } });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('HTTP 401');
+    expect(wrong.stdout + wrong.stderr).not.toContain(secret);
+  });
+});
+
+describe('a sync that stops halfway converges on the rerun', () => {
+  const FLAGS = 100;
+  let model: ConfigModel;
+  let keys: string[];
+  let run = 0;
+
+  beforeAll(async () => {
+    const dir = tempRepo();
+    generateRepository(dir, FLAGS, 0, { shadow: false });
+    model = (await validateRepository(dir)).model;
+    keys = desiredFlags(model, 'production').map((f) => f.key);
+    expect(keys).toHaveLength(FLAGS);
+  });
+
+  const fakeGit = (sha: string): Git => ({
+    head: async () => sha,
+    resolve: async () => sha,
+    isAncestor: async () => true,
+    dirty: async () => [],
+    log: async () => [],
+    show: async () => undefined,
+  });
+  const store = (retries: number) => unleashStore(new HttpClient({ baseUrl: proxy.url, headers: { authorization: unleash.token }, retries, backoffMs: 1 }), { project: 'default', environment: 'development', stateFeature: 'rollgate.state.halfway' });
+  const syncTo = async (stage: string, retries: number) => {
+    for (const r of model.rollouts) r.doc.spec.environments.production.stage = stage;
+    const sha = (++run).toString(16).padStart(40, '0');
+    const results = await runSync({ model, envs: ['production'], mode: 'apply', git: fakeGit(sha), mainBranch: 'main', openStore: () => store(retries) });
+    return { result: results[0], sha };
+  };
+  const wrongFlags = async (percentage: number) => {
+    const state = await store(0).read(keys);
+    return keys.filter((k) => state.get(k)?.percentage !== percentage || state.get(k)?.enabled !== true);
+  };
+
+  it.each(['fail', 'drop'] as const)('the %s of the Nth write, for every N across a 100-flag plan', async (kind) => {
+    // Unleash's development environment, so the rest of this file's flags stay apart.
+    expect((await syncTo('canary', 0)).result.status).toBe('applied');
+    const stopped: number[] = [];
+    const problems: string[] = [];
+    const writesInPlan = FLAGS + 2; // one strategy update per flag, then the SHA: create the marker (409 after the first time) and patch it
+    for (let n = 1; n <= writesInPlan; n++) {
+      const [stage, percentage] = n % 2 ? ['staged', 50] : ['canary', 10];
+      proxy.reset();
+      proxy.breakWrite(n, kind);
+      const broken = await syncTo(stage, 0);
+      proxy.heal();
+      if (broken.result.status === 'failed') stopped.push(n);
+      const rerun = await syncTo(stage, 0);
+      if (rerun.result.status !== 'applied') problems.push(`N=${n}: rerun ${rerun.result.status} ${rerun.result.reason ?? ''}`);
+      const wrong = await wrongFlags(percentage);
+      if (wrong.length) problems.push(`N=${n}: ${wrong.length} flags wrong, e.g. ${wrong[0]}`);
+      if ((await store(0).appliedSha()) !== rerun.sha) problems.push(`N=${n}: SHA not recorded`);
+    }
+    expect(problems).toEqual([]);
+    // Every injected fault really stopped the run (retries are off here), so every rerun had work to finish.
+    expect(stopped).toEqual(Array.from({ length: writesInPlan }, (_, i) => i + 1));
+  }, 600_000);
+
+  it('with retries on, a dropped write is retried and the run itself converges', async () => {
+    expect((await syncTo('canary', 0)).result.status).toBe('applied');
+    proxy.reset();
+    proxy.breakWrite(37, 'drop');
+    const { result } = await syncTo('staged', 3);
+    expect(result.status).toBe('applied');
+    expect(await wrongFlags(50)).toEqual([]);
+  });
+});
