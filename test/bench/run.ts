@@ -1,6 +1,10 @@
 // `npm run bench`: every benchmark, each printed as ratios against its anchor run in the same process.
+import { availableParallelism } from 'node:os';
+import { benchSync } from './sync.ts';
 import { benchValidate } from './validate.ts';
 
 const quick = process.argv.includes('--quick');
-console.log(`# rollgate benchmarks (node ${process.version}, ${(await import('node:os')).availableParallelism()} cores)${quick ? ' — quick' : ''}`);
-benchValidate(quick ? { rollouts: 500, rules: 2000, runs: 3 } : {});
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+console.log(`# rollgate benchmarks (node ${process.version}, ${availableParallelism()} cores)${quick ? ' — quick' : ''}`);
+if (!only || only === 'validate') benchValidate(quick ? { rollouts: 500, rules: 2000, runs: 3 } : {});
+if (!only || only === 'sync') await benchSync(quick ? 200 : 1000);
