@@ -1,5 +1,6 @@
 // The rollgate CLI: parse the verb, wire the real process, map errors to exit codes.
 import { ConfigInvalid, InfrastructureError, UsageError, type Io } from './commands/common.ts';
+import { HttpError } from './http/client.ts';
 import { StoreError } from './stores/port.ts';
 
 type Command = { run(argv: string[], io: Io): Promise<number>; usage: string };
@@ -43,8 +44,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr(`rollgate ${verb}: ${error.message}\n`);
       return 1;
     }
-    if (error instanceof StoreError) {
-      io.stderr(`rollgate ${verb}: flag store: ${error.message}\n`);
+    if (error instanceof StoreError || error instanceof HttpError) {
+      io.stderr(`rollgate ${verb}: ${error instanceof StoreError ? 'flag store: ' : ''}${error.message}\n`);
       return 2;
     }
     if (error instanceof UsageError) {

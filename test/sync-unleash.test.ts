@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigModel } from '../scripts/config/model.ts';
 import type { Git } from '../scripts/git/port.ts';
 import { validateRepository } from '../scripts/rules/validate-repository.ts';
-import { HttpClient } from '../scripts/stores/http.ts';
+import { HttpClient } from '../scripts/http/client.ts';
 import { unleashStore } from '../scripts/stores/unleash.ts';
 import { desiredFlags } from '../scripts/sync/desired.ts';
 import { runSync } from '../scripts/sync/sync.ts';

@@ -2,6 +2,7 @@ import { durationMs, formatDuration } from '../config/duration.ts';
 import { gitAt } from '../git/simple-git.ts';
 import { enteredCurrentStage, stageHistory } from '../git/stage-history.ts';
 import { openStore } from '../stores/open-store.ts';
+import { HttpError } from '../http/client.ts';
 import { StoreError } from '../stores/port.ts';
 import { desiredFlags, type FlagState } from '../sync/desired.ts';
 import { environmentsOf, formatOf, loadValidConfig, parse, repoDir, type Io } from './common.ts';
@@ -44,7 +45,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     try {
       store = await openStore(dir, settings.environments[env].store, io.env).read(desired.map((d) => d.key));
     } catch (error) {
-      if (!(error instanceof StoreError)) throw error;
+      if (!(error instanceof StoreError || error instanceof HttpError)) throw error;
       io.stderr(`rollgate status: ${env}: store not read: ${error.message}\n`);
     }
     for (const d of desired) {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Store } from '../config/schema/index.ts';
 import { flagdFileStore } from './flagd-file.ts';
-import { HttpClient, type HttpOptions } from './http.ts';
+import { HttpClient, type HttpOptions } from '../http/client.ts';
 import { StoreError, type FlagStore } from './port.ts';
 import { unleashStore } from './unleash.ts';
 

@@ -1,6 +1,6 @@
 import type { FlagState } from '../sync/desired.ts';
 import type { FlagChange } from '../sync/plan.ts';
-import type { HttpClient } from './http.ts';
+import type { HttpClient } from '../http/client.ts';
 import { ApplyError, StoreError, type ApplyStats, type FlagStore } from './port.ts';
 
 export interface UnleashSettings {

@@ -1,5 +1,6 @@
 import type { ConfigModel } from '../config/model.ts';
 import type { Git } from '../git/port.ts';
+import { HttpError } from '../http/client.ts';
 import { ApplyError, StoreError, type FlagStore } from '../stores/port.ts';
 import { desiredFlags } from './desired.ts';
 import { pending, planChanges, type SyncPlan } from './plan.ts';
@@ -96,7 +97,7 @@ export async function runSync(req: SyncRequest): Promise<EnvResult[]> {
     } catch (error) {
       if (error instanceof ApplyError) {
         results.push({ plan, status: 'failed', writes: 0, reason: error.message, applied: error.applied, notApplied: error.notApplied });
-      } else if (error instanceof StoreError) {
+      } else if (error instanceof StoreError || error instanceof HttpError) {
         results.push({ plan, status: 'failed', writes: 0, reason: error.message, applied: [], notApplied: todo.map((c) => c.key) });
       } else throw error;
     }

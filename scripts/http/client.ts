@@ -1,4 +1,3 @@
-import { StoreError } from './port.ts';
 
 export interface HttpOptions {
   baseUrl: string;
@@ -17,6 +16,17 @@ export interface HttpResponse<T> {
   body: T;
 }
 
+/** A request that failed: the server said no, or could not be reached. `status` is absent for the latter. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A JSON client with bounded retries. Counts its requests; never prints its headers (tokens). */
 export class HttpClient {
   requests = 0;
@@ -27,8 +37,8 @@ export class HttpClient {
   }
 
   /**
-   * Sends one request; 2xx and the statuses in `accept` return, anything else throws a
-   * StoreError with the server's message. Retries transient failures with backoff.
+   * Sends one request; 2xx and the statuses in `accept` return, anything else throws an
+   * HttpError with the server's message. Retries transient failures with backoff.
    */
   async request<T = unknown>(method: string, path: string, body?: unknown, accept: number[] = []): Promise<HttpResponse<T>> {
     const { retries, backoffMs, timeoutMs } = this.options;
@@ -47,7 +57,7 @@ export class HttpClient {
           await sleep(backoffMs * 2 ** attempt);
           continue;
         }
-        throw new StoreError(`${method} ${path}: ${describeNetworkError(error)} (after ${attempt + 1} attempts)`);
+        throw new HttpError(`${method} ${path}: ${describeNetworkError(error)} (after ${attempt + 1} attempts)`);
       }
       const text = await response.text().catch(() => '');
       if ((response.status === 429 || response.status >= 500) && attempt < retries) {
@@ -57,7 +67,7 @@ export class HttpClient {
       }
       const parsed = text ? safeJson(text) : undefined;
       if (response.ok || accept.includes(response.status)) return { status: response.status, body: parsed as T };
-      throw new StoreError(`${method} ${path}: HTTP ${response.status}${serverMessage(parsed, text)}`, response.status);
+      throw new HttpError(`${method} ${path}: HTTP ${response.status}${serverMessage(parsed, text)}`, response.status);
     }
   }
 }
