@@ -16,8 +16,8 @@ export interface Git {
   resolve(ref: string): Promise<string | undefined>;
   /** Whether `ancestor` is `descendant` or one of its ancestors. False when either is unknown. */
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
-  /** Commits that touched `path`, newest first (first-parent history of HEAD). */
-  log(path: string): Promise<Commit[]>;
+  /** Commits that touched `path`, newest first (first-parent history of `ref`, default HEAD). */
+  log(path: string, ref?: string): Promise<Commit[]>;
   /** A file's text at a commit, or undefined when it did not exist there. */
   show(sha: string, path: string): Promise<string | undefined>;
   /** Paths under `paths` with uncommitted changes (staged, unstaged or untracked). */

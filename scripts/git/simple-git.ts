@@ -29,8 +29,8 @@ export function gitAt(dir: string): Git {
         return false;
       }
     },
-    async log(path) {
-      const out = await git.raw(['log', '--first-parent', `--format=%H${SEP}%cI${SEP}%an <%ae>${SEP}%s${SEP}%b${END}`, 'HEAD', '--', path]);
+    async log(path, ref = 'HEAD') {
+      const out = await git.raw(['log', '--first-parent', `--format=%H${SEP}%cI${SEP}%an <%ae>${SEP}%s${SEP}%b${END}`, ref, '--', path]);
       return out
         .split(END)
         .map((r) => r.replace(/^\n/, ''))

@@ -20,10 +20,10 @@ const isRevert = (c: Commit) => /^Revert "/.test(c.subject) || /This reverts com
 
 /**
  * Every stage change of every environment in the rollout file at `path`, oldest first,
- * from the first-parent history of HEAD: the commits as they landed on the branch.
+ * from the first-parent history of `ref`: the commits as they landed on the branch.
  */
-export async function stageHistory(git: Git, path: string): Promise<StageChange[]> {
-  const commits = (await git.log(path)).reverse();
+export async function stageHistory(git: Git, path: string, ref = 'HEAD'): Promise<StageChange[]> {
+  const commits = (await git.log(path, ref)).reverse();
   const texts = await Promise.all(commits.map((c) => git.show(c.sha, path)));
   const out: StageChange[] = [];
   let previous = new Map<string, string>();
