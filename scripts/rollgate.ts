@@ -11,6 +11,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   sync: { summary: 'converge the flag store to HEAD of main (--check: compare only)', load: () => import('./commands/sync.ts') },
   status: { summary: 'stage, percentage, since when, bake left, store value, drift', load: () => import('./commands/status.ts') },
   history: { summary: 'every stage change of a rollout, from git', load: () => import('./commands/history.ts') },
+  plan: { summary: 'what HEAD changes against the base branch, and the PR policy verdict', load: () => import('./commands/plan.ts') },
+  gate: { summary: 'evaluate the gate into the next stage: GO, NO-GO, CONDITIONAL, INCONCLUSIVE', load: () => import('./commands/gate.ts') },
 };
 
 const USAGE = `rollgate — feature-flag rollouts as code

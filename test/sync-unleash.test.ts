@@ -172,6 +172,7 @@ describe('a sync that stops halfway converges on the rerun', () => {
     resolve: async () => sha,
     isAncestor: async () => true,
     dirty: async () => [],
+    listFiles: async () => [],
     log: async () => [],
     show: async () => undefined,
   });

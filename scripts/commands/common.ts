@@ -33,7 +33,7 @@ export const COMMON_OPTIONS = {
   debug: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
-export type Format = 'text' | 'json' | 'github';
+export type Format = 'text' | 'json' | 'github' | 'markdown';
 
 /** parseArgs with the common options; unknown options are usage errors. */
 export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, allowPositionals = false) {

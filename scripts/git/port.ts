@@ -20,6 +20,8 @@ export interface Git {
   log(path: string, ref?: string): Promise<Commit[]>;
   /** A file's text at a commit, or undefined when it did not exist there. */
   show(sha: string, path: string): Promise<string | undefined>;
+  /** Files under `paths` at `ref`. */
+  listFiles(ref: string, paths: string[]): Promise<string[]>;
   /** Paths under `paths` with uncommitted changes (staged, unstaged or untracked). */
   dirty(paths: string[]): Promise<string[]>;
 }

@@ -40,6 +40,10 @@ export function gitAt(dir: string): Git {
           return { sha, date, author, subject, body: body ?? '' };
         });
     },
+    async listFiles(ref, paths) {
+      const out = await git.raw(['ls-tree', '-r', '--name-only', ref, '--', ...paths]);
+      return out.split('\n').filter(Boolean);
+    },
     async dirty(paths) {
       const out = await git.raw(['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
       return out.split('\n').filter(Boolean).map((l) => l.slice(3));

@@ -1,0 +1,78 @@
+import { GateError } from '../gates/evaluate-gate.ts';
+import { EXIT_CODE } from '../gates/report.ts';
+import { runGate } from '../gates/run-gate.ts';
+import { gitAt } from '../git/simple-git.ts';
+import { gitHubFromEnv } from '../github/from-env.ts';
+import { pullRequestFromEvent } from '../github/pr-context.ts';
+import { openProvider } from '../metrics/open-provider.ts';
+import { gateAnnotations, gateMarker, renderGateMarkdown, renderGateText } from '../report/gate.ts';
+import { environmentsOf, formatOf, loadValidConfig, parse, repoDir, UsageError, type Io } from './common.ts';
+
+export const usage = `rollgate gate ROLLOUT [--env E] [--to STAGE] [--base REF] [--metrics FILE]
+              [--pr N] [--post] [--dir PATH] [--format text|json|markdown]
+
+Evaluates the gate into the next stage (or --to): every criterion measured, the decision
+GO / NO-GO / CONDITIONAL / INCONCLUSIVE with why. With --base (a PR's base branch) the
+current stage, the gate definition and the bake history come from the base.
+  --metrics FILE  a static metrics file instead of the environment's provider
+  --pr N          count approvals and ticked checks of PR N (default: the Actions event's PR)
+  --post          upsert the report as one PR comment and create a check run
+Exit 0 GO, 1 NO-GO, 3 CONDITIONAL, 4 INCONCLUSIVE, 2 usage or infrastructure error.`;
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, { env: { type: 'string' }, to: { type: 'string' }, base: { type: 'string' }, metrics: { type: 'string' }, pr: { type: 'string' }, post: { type: 'boolean' } }, true);
+  if (values.help) return io.stdout(usage + '\n'), 0;
+  if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT');
+  const format = formatOf(io, values.format, ['text', 'json', 'markdown', 'github']);
+  const dir = repoDir(io, values.dir);
+  const { model } = await loadValidConfig(io, dir);
+  const rollout = model.rolloutByName.get(positionals[0]);
+  if (!rollout) throw new UsageError(`no rollout "${positionals[0]}" (known: ${[...model.rolloutByName.keys()].join(', ')})`);
+  const env = environmentsOf(model, values.env)[0];
+  const settings = model.environments[0].doc.spec.environments[env];
+
+  const prNumber = values.pr !== undefined ? Number(values.pr) : pullRequestFromEvent(io.env);
+  if (values.pr !== undefined && !(Number.isInteger(prNumber) && prNumber! > 0)) throw new UsageError(`--pr must be a PR number, got "${values.pr}"`);
+  if (values.post && prNumber === undefined) throw new UsageError('--post needs a PR: --pr N, or run it on a pull_request event');
+  const github = prNumber !== undefined ? gitHubFromEnv(io.env) : undefined;
+  const pullRequest = github && prNumber !== undefined ? await github.getPullRequest(prNumber) : undefined;
+
+  let report;
+  try {
+    report = await runGate({
+      model,
+      rollout,
+      env,
+      to: values.to,
+      base: values.base,
+      git: gitAt(dir),
+      provider: openProvider(dir, settings.metrics, io.env, values.metrics),
+      now: io.now(),
+      ...(github && pullRequest ? { pr: { github, pullRequest } } : {}),
+    });
+  } catch (error) {
+    if (error instanceof GateError) throw new UsageError(error.message);
+    throw error;
+  }
+
+  if (format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
+  else if (format === 'markdown') io.stdout(renderGateMarkdown(report));
+  else io.stdout(renderGateText(report));
+
+  if (values.post && github && pullRequest) {
+    const markdown = renderGateMarkdown(report);
+    const comment = await github.upsertComment(pullRequest.number, gateMarker(report), markdown);
+    const conclusion = report.decision === 'GO' ? 'success' : report.decision === 'CONDITIONAL' ? 'action_required' : 'failure';
+    await github.createCheckRun({
+      name: `rollgate gate: ${report.rollout} ${report.env}`,
+      headSha: pullRequest.headSha,
+      conclusion,
+      title: `${report.decision}: ${report.from.stage} → ${report.to.stage}`,
+      summary: report.reasons.map((r) => `- ${r}`).join('\n'),
+      text: markdown,
+      annotations: gateAnnotations(report, rollout.file),
+    });
+    io.stderr(`posted to PR #${pullRequest.number} (comment ${comment.created ? 'created' : 'updated'}) and a check run\n`);
+  }
+  return EXIT_CODE[report.decision];
+}
