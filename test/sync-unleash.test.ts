@@ -173,6 +173,8 @@ describe('a sync that stops halfway converges on the rerun', () => {
     isAncestor: async () => true,
     dirty: async () => [],
     listFiles: async () => [],
+    commitFile: async () => sha,
+    push: async () => undefined,
     log: async () => [],
     show: async () => undefined,
   });

@@ -22,6 +22,13 @@ export interface Git {
   show(sha: string, path: string): Promise<string | undefined>;
   /** Files under `paths` at `ref`. */
   listFiles(ref: string, paths: string[]): Promise<string[]>;
+  /**
+   * Commits `text` as `path` on top of `base` and points `branch` at the commit, without
+   * touching the work tree or the index. Returns the new commit.
+   */
+  commitFile(base: string, path: string, text: string, message: string, branch: string): Promise<string>;
+  /** Pushes `branch` to origin (force-with-lease: the branch is rollgate's own). */
+  push(branch: string): Promise<void>;
   /** Paths under `paths` with uncommitted changes (staged, unstaged or untracked). */
   dirty(paths: string[]): Promise<string[]>;
 }

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { Commit, Git } from './port.ts';
 
@@ -43,6 +46,30 @@ export function gitAt(dir: string): Git {
     async listFiles(ref, paths) {
       const out = await git.raw(['ls-tree', '-r', '--name-only', ref, '--', ...paths]);
       return out.split('\n').filter(Boolean);
+    },
+    async commitFile(base, path, text, message, branch) {
+      const dir = await mkdtemp(join(tmpdir(), 'rollgate-commit-'));
+      try {
+        const file = join(dir, 'blob');
+        await writeFile(file, text);
+        const blob = (await git.raw(['hash-object', '-w', file])).trim();
+        const mode = (await git.raw(['ls-tree', base, '--', path])).split(/\s/)[0] || '100644';
+        // A private index: the user's index and work tree stay as they are.
+        const indexed = git.env({ ...process.env, GIT_INDEX_FILE: join(dir, 'index') });
+        await indexed.raw(['read-tree', base]);
+        await indexed.raw(['update-index', '--add', '--cacheinfo', `${mode},${blob},${path}`]);
+        const tree = (await indexed.raw(['write-tree'])).trim();
+        const identity = (await git.raw(['config', 'user.email']).catch(() => '')).trim() ? [] : ['-c', 'user.name=rollgate', '-c', 'user.email=rollgate@users.noreply.github.com'];
+        const commit = (await git.raw([...identity, 'commit-tree', tree, '-p', base, '-m', message])).trim();
+        if (!/^[0-9a-f]{40}$/.test(commit)) throw new Error(`git commit-tree gave no commit: ${commit}`);
+        await git.raw(['update-ref', `refs/heads/${branch}`, commit]);
+        return commit;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    async push(branch) {
+      await git.raw(['push', '--force-with-lease', 'origin', `refs/heads/${branch}:refs/heads/${branch}`]);
     },
     async dirty(paths) {
       const out = await git.raw(['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
