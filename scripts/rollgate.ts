@@ -1,7 +1,5 @@
 // The rollgate CLI: parse the verb, wire the real process, map errors to exit codes.
-import { ConfigInvalid, InfrastructureError, UsageError, type Io } from './commands/common.ts';
-import { HttpError } from './http/client.ts';
-import { StoreError } from './stores/port.ts';
+import type { Io } from './commands/common.ts';
 
 type Command = { run(argv: string[], io: Io): Promise<number>; usage: string };
 
@@ -12,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   status: { summary: 'stage, percentage, since when, bake left, store value, drift', load: () => import('./commands/status.ts') },
   history: { summary: 'every stage change of a rollout, from git', load: () => import('./commands/history.ts') },
   plan: { summary: 'what HEAD changes against the base branch, and the PR policy verdict', load: () => import('./commands/plan.ts') },
+  advance: { summary: 'open the PR that advances a rollout one stage, with its gate report', load: () => import('./commands/advance.ts') },
   gate: { summary: 'evaluate the gate into the next stage: GO, NO-GO, CONDITIONAL, INCONCLUSIVE', load: () => import('./commands/gate.ts') },
 };
 
@@ -42,25 +41,29 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const command = await entry.load();
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof ConfigInvalid) {
-      io.stderr(`rollgate ${verb}: ${error.message}\n`);
+    const name = error instanceof Error ? error.name : '';
+    const message = error instanceof Error ? error.message : String(error);
+    if (name === 'ConfigInvalid') {
+      io.stderr(`rollgate ${verb}: ${message}\n`);
       return 1;
     }
-    if (error instanceof StoreError || error instanceof HttpError) {
-      io.stderr(`rollgate ${verb}: ${error instanceof StoreError ? 'flag store: ' : ''}${error.message}\n`);
+    if (name === 'UsageError') {
+      io.stderr(`rollgate ${verb}: ${message}\nRun "rollgate ${verb} --help" for usage.\n`);
       return 2;
     }
-    if (error instanceof UsageError) {
-      io.stderr(`rollgate ${verb}: ${error.message}\nRun "rollgate ${verb} --help" for usage.\n`);
+    if (EXPECTED.has(name)) {
+      io.stderr(`rollgate ${verb}: ${name === 'StoreError' || name === 'ApplyError' ? 'flag store: ' : ''}${message}\n`);
+      if (debug && error instanceof Error && error.stack) io.stderr(error.stack + '\n');
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`rollgate ${verb}: ${error instanceof InfrastructureError ? '' : 'internal error: '}${message}\n`);
-    if (debug && error instanceof Error && error.stack) io.stderr(error.stack + '\n');
-    else if (!(error instanceof InfrastructureError)) io.stderr('Run again with --debug for details.\n');
+    io.stderr(`rollgate ${verb}: internal error: ${message}\n`);
+    io.stderr(debug && error instanceof Error && error.stack ? error.stack + '\n' : 'Run again with --debug for details.\n');
     return 2;
   }
 }
+
+/** Errors that describe the world (a server, a file, the environment), not a bug: exit 2, no stack trace. */
+const EXPECTED = new Set(['InfrastructureError', 'StoreError', 'ApplyError', 'HttpError', 'GitHubError', 'GitHubEnvError', 'MetricsProviderError', 'MetricsFileError', 'GateError', 'EditError']);
 
 const io: Io = {
   stdout: (s) => void process.stdout.write(s),

@@ -7,9 +7,12 @@ import type { Commit, Git } from './port.ts';
 const SEP = '\u001f';
 const END = '\u001e';
 
+/** Git variables rollgate lets through to git (simple-git strips the rest): identity, dates, TLS roots. */
+const PASSED_ENV = ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_COMMITTER_DATE', 'GIT_SSL_CAINFO'];
+
 /** The real Git port, over simple-git in the repository at `dir`. */
-export function gitAt(dir: string): Git {
-  const git: SimpleGit = simpleGit({ baseDir: dir, maxConcurrentProcesses: 4 });
+export function gitAt(dirOf: string): Git {
+  const git: SimpleGit = simpleGit({ baseDir: dirOf, maxConcurrentProcesses: 4, allowEnvironment: PASSED_ENV });
   const port: Git = {
     async head() {
       return (await git.revparse(['HEAD'])).trim();
@@ -55,7 +58,7 @@ export function gitAt(dir: string): Git {
         const blob = (await git.raw(['hash-object', '-w', file])).trim();
         const mode = (await git.raw(['ls-tree', base, '--', path])).split(/\s/)[0] || '100644';
         // A private index: the user's index and work tree stay as they are.
-        const indexed = git.env({ ...process.env, GIT_INDEX_FILE: join(dir, 'index') });
+        const indexed = simpleGit({ baseDir: dirOf, allowEnvironment: ['GIT_INDEX_FILE'] }).env({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GIT_INDEX_FILE: join(dir, 'index') });
         await indexed.raw(['read-tree', base]);
         await indexed.raw(['update-index', '--add', '--cacheinfo', `${mode},${blob},${path}`]);
         const tree = (await indexed.raw(['write-tree'])).trim();

@@ -1,0 +1,88 @@
+import { GateError } from '../gates/evaluate-gate.ts';
+import { runGate } from '../gates/run-gate.ts';
+import { EditError, setStage } from '../git/edit-stage.ts';
+import { gitAt } from '../git/simple-git.ts';
+import { gitHubFromEnv } from '../github/from-env.ts';
+import { openProvider } from '../metrics/open-provider.ts';
+import { renderGateMarkdown } from '../report/gate.ts';
+import { environmentsOf, loadValidConfig, parse, repoDir, UsageError, type Io } from './common.ts';
+
+export const usage = `rollgate advance ROLLOUT [--env E] [--to STAGE] [--metrics FILE] [--no-push] [--dir PATH]
+
+Opens the PR that advances ROLLOUT one stage in E (default: the first environment in
+promotion order): a branch off main, a one-line edit of the rollout file (comments and
+layout kept), a commit, a push, and a PR whose body is the gate report with its manual
+checklist. Run again, it updates the same branch and PR instead of opening another.
+  --no-push  make the branch and commit locally only
+Needs GITHUB_REPOSITORY and GITHUB_TOKEN unless --no-push. Exit 0 done, 1 refused, 2 usage.`;
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, { env: { type: 'string' }, to: { type: 'string' }, metrics: { type: 'string' }, 'no-push': { type: 'boolean' } }, true);
+  if (values.help) return io.stdout(usage + '\n'), 0;
+  if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT');
+  const dir = repoDir(io, values.dir);
+  const { model } = await loadValidConfig(io, dir);
+  const rollout = model.rolloutByName.get(positionals[0]);
+  if (!rollout) throw new UsageError(`no rollout "${positionals[0]}" (known: ${[...model.rolloutByName.keys()].join(', ')})`);
+  const env = environmentsOf(model, values.env)[0];
+  const spec = model.environments[0].doc.spec;
+  const git = gitAt(dir);
+  const base = (await git.resolve(`refs/remotes/origin/${spec.mainBranch}`)) ? `origin/${spec.mainBranch}` : spec.mainBranch;
+  const baseSha = await git.resolve(base);
+  if (!baseSha) throw new UsageError(`no branch ${spec.mainBranch} to branch off`);
+  const path = rollout.file.path;
+  const baseText = await git.show(baseSha, path);
+  if (baseText === undefined) throw new UsageError(`${path} is not on ${base} yet: merge the new rollout first`);
+
+  const names = rollout.doc.spec.stages.map((s) => s.name);
+  const github = values['no-push'] ? undefined : gitHubFromEnv(io.env);
+  const branch = `rollgate/advance/${rollout.doc.metadata.name}/${env}`;
+  const existing = github ? await github.findPullRequest(branch) : undefined;
+
+  let report;
+  try {
+    report = await runGate({
+      model,
+      rollout,
+      env,
+      to: values.to,
+      base: baseSha,
+      git,
+      provider: openProvider(dir, spec.environments[env].metrics, io.env, values.metrics),
+      now: io.now(),
+      ...(github && existing ? { pr: { github, pullRequest: existing } } : {}),
+    });
+  } catch (error) {
+    if (error instanceof GateError) throw new UsageError(error.message);
+    throw error;
+  }
+  const { from, to } = report;
+  if (names.indexOf(to.stage) - names.indexOf(from.stage) > 1) {
+    io.stderr(`rollgate advance: ${from.stage} → ${to.stage} skips ${names.slice(names.indexOf(from.stage) + 1, names.indexOf(to.stage)).join(', ')}: a PR moves one stage at a time (policy/one-stage)\n`);
+    return 1;
+  }
+
+  let text: string;
+  try {
+    text = setStage(baseText, env, to.stage);
+  } catch (error) {
+    if (error instanceof EditError) throw new UsageError(`${path}: ${error.message}`);
+    throw error;
+  }
+  const title = `Advance ${report.rollout} in ${env}: ${from.stage} → ${to.stage} (${to.percentage} %)`;
+  const commit = await git.commitFile(baseSha, path, text, `${title}\n\nGate: ${report.decision}. Opened by rollgate advance.`, branch);
+  io.stdout(`${report.decision}: ${title}\nbranch ${branch} at ${commit.slice(0, 7)} (off ${base} ${baseSha.slice(0, 7)})\n`);
+  if (!github) return 0;
+
+  await git.push(branch);
+  const body = `${title}.\n\nThe one-line change below moves \`${path}\`; merging it lets \`rollgate sync\` apply it. To undo after merge: \`git revert\` the merge commit, or \`rollgate rollback ${report.rollout} --env ${env}\`.\n\n${renderGateMarkdown(report)}`;
+  if (existing) {
+    await github.updatePullRequest(existing.number, { title, body });
+    io.stdout(`updated PR #${existing.number} ${existing.url}\n`);
+  } else {
+    const pr = await github.createPullRequest({ title, head: branch, base: spec.mainBranch, body });
+    await github.addLabels(pr.number, ['rollgate', 'advance']);
+    io.stdout(`opened PR #${pr.number} ${pr.url}\n`);
+  }
+  return 0;
+}
