@@ -57,7 +57,6 @@ export async function evaluateGate(input: GateInput): Promise<GateReport> {
   const { rollout, env, gate } = input;
   const spec = rollout.doc.spec;
   const flag = spec.flag;
-  const stageOrder = spec.stages.map((s) => s.name);
   const stage = (name: string) => spec.stages.find((s) => s.name === name)!;
 
   type Item = { group: Group; c: Criterion; path: (string | number)[] };
@@ -67,19 +66,7 @@ export async function evaluateGate(input: GateInput): Promise<GateReport> {
     ...(gate?.blockers ?? []).map((c, i) => ({ group: 'blockers' as const, c, path: ['spec', 'gates', input.to, 'blockers', i] })),
   ];
 
-  // One task per measurement; vsBaseline criteria measure treatment and control.
-  const tasks: (() => Promise<Measurement>)[] = [];
-  const slots = items.map((item) => {
-    const c = item.c;
-    if (c.metric === undefined) return [] as number[];
-    const variants: MetricRequest['variant'][] = c.vsBaseline ? ['treatment', 'control'] : ['treatment'];
-    return variants.map((variant) => {
-      tasks.push(() => measure(input, c, variant, stage(input.from).name, stageOrder));
-      return tasks.length - 1;
-    });
-  });
-  const results = await runBounded(tasks, input.concurrency ?? 8);
-
+  const measured = await measureCriteria({ ...input, stage: input.from }, items.map((i) => i.c), input.concurrency);
   const reports: CriterionReport[] = items.map((item, i) => {
     const c = item.c;
     const name = c.name ?? c.check ?? c.metric ?? `criterion ${i + 1}`;
@@ -89,7 +76,7 @@ export async function evaluateGate(input: GateInput): Promise<GateReport> {
     }
     const unit = BUILTIN_UNITS[c.metric!] ?? input.model.metricCatalog.get(c.metric!)?.metric.unit;
     const window = c.window ?? input.model.metricCatalog.get(c.metric!)?.metric.defaultWindow;
-    const judged = judge(c, slots[i].map((s) => results[s]), item.group === 'blockers', unit === 'percent' ? '%' : unit);
+    const judged = judge(c, measured[i], item.group === 'blockers', unit === 'percent' ? '%' : unit);
     return { group: item.group, name, metric: c.metric, unit, threshold: threshold(c), ...(window && !BUILTIN_UNITS[c.metric!] ? { window } : {}), ...judged, path: item.path };
   });
 
@@ -123,16 +110,44 @@ export async function evaluateGate(input: GateInput): Promise<GateReport> {
   };
 }
 
-async function measure(input: GateInput, c: Criterion, variant: MetricRequest['variant'], currentStage: string, stageOrder: string[]): Promise<Measurement> {
+/** What measuring needs: the rollout, where it is, and where numbers come from. */
+export interface MeasureContext {
+  model: ConfigModel;
+  rollout: Located<RolloutDocument>;
+  env: string;
+  /** The stage the environment is in (for the built-ins). */
+  stage: string;
+  provider: MetricsProvider;
+  history: StageChange[];
+  now: number;
+}
+
+/**
+ * Measures every metric criterion: one measurement, or treatment and control for vsBaseline;
+ * none for manual checks. All queries run concurrently, at most `concurrency` at once.
+ */
+export async function measureCriteria(ctx: MeasureContext, criteria: Criterion[], concurrency = 8): Promise<Measurement[][]> {
+  const tasks: (() => Promise<Measurement>)[] = [];
+  const slots = criteria.map((c) => {
+    if (c.metric === undefined) return [] as number[];
+    const variants: MetricRequest['variant'][] = c.vsBaseline ? ['treatment', 'control'] : ['treatment'];
+    return variants.map((variant) => tasks.push(() => measureOne(ctx, c, variant)) - 1);
+  });
+  const results = await runBounded(tasks, concurrency);
+  return slots.map((s) => s.map((i) => results[i]));
+}
+
+async function measureOne(ctx: MeasureContext, c: Criterion, variant: MetricRequest['variant']): Promise<Measurement> {
   const name = c.metric!;
-  if (BUILTIN_UNITS[name]) return builtinMetric(name, input.history, input.env, currentStage, stageOrder, input.now);
-  const entry = input.model.metricCatalog.get(name);
+  const stageOrder = ctx.rollout.doc.spec.stages.map((s) => s.name);
+  if (BUILTIN_UNITS[name]) return builtinMetric(name, ctx.history, ctx.env, ctx.stage, stageOrder, ctx.now);
+  const entry = ctx.model.metricCatalog.get(name);
   if (!entry) return { ok: false, reason: `unknown metric ${name}` };
   const window = c.window ?? entry.metric.defaultWindow;
-  const flag = input.rollout.doc.spec.flag;
-  const query = renderTemplate(entry.metric.query, { flag, window, variant: variant ?? 'treatment', env: input.env }).text;
+  const flag = ctx.rollout.doc.spec.flag;
+  const query = renderTemplate(entry.metric.query, { flag, window, variant: variant ?? 'treatment', env: ctx.env }).text;
   try {
-    return await input.provider.measure({ metric: name, query, flag, env: input.env, window, ...(variant ? { variant } : {}) });
+    return await ctx.provider.measure({ metric: name, query, flag, env: ctx.env, window, ...(variant ? { variant } : {}) });
   } catch (error) {
     return { ok: false, reason: `provider error: ${(error as Error).message}` };
   }

@@ -37,7 +37,12 @@ export function prometheusProvider(http: HttpClient, options: PrometheusOptions 
       } catch (error) {
         return { ok: false, reason: failure(error, `GET ${path}: `, origin, http.options.timeoutMs) };
       }
-      return interpret(status, body, options.timeoutMs);
+      try {
+        return interpret(status, body, options.timeoutMs);
+      } catch {
+        // A proxy or look-alike answering a shape we do not know: still a reason, never a crash mid-gate.
+        return { ok: false, reason: `HTTP ${status} with an answer that is not the Prometheus API's` };
+      }
     },
   };
 }

@@ -1,0 +1,57 @@
+import type { RollbackRow } from '../config/schema/index.ts';
+import type { Measurement } from '../metrics/port.ts';
+import { judge, threshold } from './criteria.ts';
+
+export interface RowVerdict {
+  index: number;
+  severity: RollbackRow['severity'];
+  action: RollbackRow['action'];
+  to?: string;
+  mode?: RollbackRow['mode'];
+  note?: string;
+  /** matched: the condition holds; clear: it does not; unknown: a criterion could not be measured. */
+  state: 'matched' | 'clear' | 'unknown' | 'not-applicable';
+  criteria: { name: string; threshold: string; measured?: number; result: string; why: string }[];
+}
+
+/** The matrix's verdict: the first matching row decides; a row that could not be measured above it makes it INCONCLUSIVE. */
+export interface Assessment {
+  rollout: string;
+  env: string;
+  stage: string;
+  decision: 'no-action' | 'action' | 'inconclusive';
+  /** The deciding row, if any. */
+  row?: RowVerdict;
+  /** What to do, in words. */
+  advice: string;
+  rows: RowVerdict[];
+}
+
+/**
+ * Reads the rollback decision matrix top-down against measurements (criteria describe the
+ * bad case). A rollback row never moves a rollout up: at or below its `to`, it advises
+ * holding and investigating. Missing data never reads as healthy.
+ */
+export function assess(rollout: { name: string; stages: string[] }, env: string, stage: string, rows: RollbackRow[], measured: Measurement[][][]): Assessment {
+  const verdicts: RowVerdict[] = rows.map((row, index) => {
+    const base = { index, severity: row.severity, action: row.action, ...(row.to ? { to: row.to } : {}), ...(row.mode ? { mode: row.mode } : {}), ...(row.note ? { note: row.note } : {}) };
+    if (row.during && !row.during.includes(stage)) return { ...base, state: 'not-applicable' as const, criteria: [] };
+    const group = row.when.all ? 'all' : 'any';
+    const list = row.when[group] ?? [];
+    const judged = list.map((c, i) => ({ c, j: judge(c, measured[index][i], true) }));
+    const hits = judged.map(({ j }) => j.result === 'FAIL');
+    const unknown = judged.some(({ j }) => j.result === 'INCONCLUSIVE');
+    const matched = group === 'any' ? hits.some(Boolean) : hits.every(Boolean) && !unknown;
+    const state = matched ? 'matched' : unknown && (group === 'any' || judged.every(({ j }) => j.result !== 'PASS')) ? 'unknown' : 'clear';
+    return { ...base, state, criteria: judged.map(({ c, j }) => ({ name: c.name ?? c.metric ?? '', threshold: threshold(c), ...(j.measured !== undefined ? { measured: j.measured } : {}), result: j.result === 'FAIL' ? 'MATCH' : j.result === 'PASS' ? 'no match' : 'INCONCLUSIVE', why: j.why })) };
+  });
+  const first = verdicts.find((v) => v.state === 'matched' || v.state === 'unknown');
+  const common = { rollout: rollout.name, env, stage, rows: verdicts };
+  if (!first) return { ...common, decision: 'no-action', advice: 'no row of the matrix matches: no action' };
+  if (first.state === 'unknown') return { ...common, decision: 'inconclusive', row: first, advice: `row ${first.index + 1} (${first.severity}) could not be measured: find out before trusting the lower rows` };
+  if (first.action === 'monitor') return { ...common, decision: 'no-action', row: first, advice: `${first.severity}: monitor${first.note ? ` — ${first.note}` : ''}` };
+  if (first.action === 'rollback' && first.to && rollout.stages.indexOf(first.to) < rollout.stages.indexOf(stage)) {
+    return { ...common, decision: 'action', row: first, advice: `${first.severity}: roll back to ${first.to} (${first.mode ?? 'gradual'})${first.note ? ` — ${first.note}` : ''}` };
+  }
+  return { ...common, decision: 'action', row: first, advice: `${first.severity}: investigate${first.action === 'rollback' ? ` (already at or below ${first.to}: hold)` : ''}${first.note ? ` — ${first.note}` : ''}` };
+}
