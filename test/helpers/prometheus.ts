@@ -1,0 +1,75 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from './ports.ts';
+
+export const PROMETHEUS = '/usr/bin/prometheus';
+export const PROMTOOL = '/usr/bin/promtool';
+
+export interface Prometheus {
+  url: string;
+  /** Where the TSDB lives; the OpenMetrics input is beside it as data.om. */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Prometheus (Debian package) on 127.0.0.1 serving `openMetrics` as history:
+ * promtool backfills it into blocks first, so 24h–72h windows hold real data.
+ */
+export async function startPrometheus(options: { openMetrics: string }): Promise<Prometheus> {
+  if (!existsSync(PROMETHEUS) || !existsSync(PROMTOOL)) {
+    throw new Error(`${PROMETHEUS} or ${PROMTOOL} is missing: .ci/run installs the Debian package prometheus`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'rollgate-prom-'));
+  const data = join(dir, 'data');
+  writeFileSync(join(dir, 'data.om'), options.openMetrics);
+  const backfill = spawnSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', 'data.om', data], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+  if (backfill.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`promtool tsdb create-blocks-from openmetrics failed (${backfill.status ?? backfill.signal}): ${(backfill.stderr || backfill.stdout).slice(0, 2000)}`);
+  }
+  // No scrape targets: the backfilled blocks are the only data, so answers are exactly what was generated.
+  writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n  evaluation_interval: 1m\nscrape_configs: []\n');
+  const port = await freePort();
+  const child = spawn(
+    PROMETHEUS,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${data}`,
+      // Long enough that history ending now is never deleted on start.
+      '--storage.tsdb.retention.time=30d',
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  const keep = (d: Buffer) => (log = (log + d).slice(-20_000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const died = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`prometheus exited (${code ?? signal})`))));
+  died.catch(() => {}); // only the start waits on it; a later, deliberate stop is no error
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await Promise.race([
+      waitFor('Prometheus /-/ready', async () => (await fetch(`${url}/-/ready`)).ok),
+      died,
+    ]);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n${log}`);
+  }
+  return { url, dir, stop };
+}
