@@ -76,7 +76,7 @@ export async function evaluateGate(input: GateInput): Promise<GateReport> {
     }
     const unit = BUILTIN_UNITS[c.metric!] ?? input.model.metricCatalog.get(c.metric!)?.metric.unit;
     const window = c.window ?? input.model.metricCatalog.get(c.metric!)?.metric.defaultWindow;
-    const judged = judge(c, measured[i], item.group === 'blockers', unit === 'percent' ? '%' : unit);
+    const judged = judge(c, measured[i], item.group === 'blockers', unit === 'percent' ? '%' : unit === 'count' || unit === 'ratio' ? '' : unit);
     return { group: item.group, name, metric: c.metric, unit, threshold: threshold(c), ...(window && !BUILTIN_UNITS[c.metric!] ? { window } : {}), ...judged, path: item.path };
   });
 
