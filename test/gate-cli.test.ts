@@ -106,3 +106,35 @@ describe('rollgate gate on a PR: the report, the comment, the check run', () => 
     expect(JSON.parse(r.stdout).mustPass[0]).toMatchObject({ threshold: '< 1', result: 'FAIL' });
   });
 });
+
+describe('the gate core against the GitHub port fake', () => {
+  it('expands team approver groups, reads ticks from the PR body, and ignores stale approvals', async () => {
+    const { FakeGitHub } = await import('./helpers/fake-github.ts');
+    const { runGate } = await import('../scripts/gates/run-gate.ts');
+    const { staticFileProvider } = await import('../scripts/metrics/static-file.ts');
+    const { validateRepository } = await import('../scripts/rules/validate-repository.ts');
+    const { gitAt } = await import('../scripts/git/simple-git.ts');
+    const repo = seedRepo(new Date(Date.now() - 72 * 3_600_000).toISOString());
+    const { model } = await validateRepository(repo.dir);
+    const fake = new FakeGitHub();
+    fake.addTeam('rollgate/sre', ['bob']);
+    fake.addTeam('rollgate/product', ['carol']);
+    const head = 'c'.repeat(40);
+    const number = fake.addPullRequest({ head: 'x', headSha: head, author: 'alice', body: `- [x] ${CHECK}` });
+    fake.addReview(number, { login: 'bob', state: 'APPROVED', commitId: head });
+    fake.addReview(number, { login: 'carol', state: 'APPROVED', commitId: 'd'.repeat(40) }); // on an older commit: does not count
+    const report = await runGate({
+      model,
+      rollout: model.rolloutByName.get('qb-td-calculator-v2')!,
+      env: 'staging',
+      git: gitAt(repo.dir),
+      provider: staticFileProvider(metricsFile(GOOD)),
+      now: Date.now(),
+      pr: { github: fake, pullRequest: await fake.getPullRequest(number) },
+    });
+    expect(report.approvals.map((a) => [a.group, a.approvedBy])).toEqual([['sre', ['bob']], ['product', []]]);
+    expect(report.checks).toEqual([{ text: CHECK, ticked: true, group: 'shouldPass' }]);
+    expect(report.decision).toBe('CONDITIONAL');
+    expect(fake.callsOf('teamMembers').map((args) => args[0])).toEqual(['@rollgate/sre', '@rollgate/product']);
+  });
+});
