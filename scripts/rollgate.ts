@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   history: { summary: 'every stage change of a rollout, from git', load: () => import('./commands/history.ts') },
   plan: { summary: 'what HEAD changes against the base branch, and the PR policy verdict', load: () => import('./commands/plan.ts') },
   assess: { summary: 'read the rollback decision matrix against current metrics', load: () => import('./commands/assess.ts') },
+  rollback: { summary: 'undo the last advance (or go to --to), as a PR or --emergency on main with a sync', load: () => import('./commands/rollback.ts') },
   advance: { summary: 'open the PR that advances a rollout one stage, with its gate report', load: () => import('./commands/advance.ts') },
   gate: { summary: 'evaluate the gate into the next stage: GO, NO-GO, CONDITIONAL, INCONCLUSIVE', load: () => import('./commands/gate.ts') },
 };
@@ -73,5 +74,14 @@ const io: Io = {
   cwd: process.cwd(),
   isTTY: Boolean(process.stdout.isTTY),
   now: () => Date.now(),
+  async ask(question) {
+    const { createInterface } = await import('node:readline/promises');
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return await rl.question(question);
+    } finally {
+      rl.close();
+    }
+  },
 };
 process.exitCode = await main(process.argv.slice(2), io);

@@ -3,7 +3,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigModel } from '../scripts/config/model.ts';
-import type { Git } from '../scripts/git/port.ts';
 import { validateRepository } from '../scripts/rules/validate-repository.ts';
 import { HttpClient } from '../scripts/http/client.ts';
 import { unleashStore } from '../scripts/stores/unleash.ts';
@@ -11,6 +10,7 @@ import { desiredFlags } from '../scripts/sync/desired.ts';
 import { runSync } from '../scripts/sync/sync.ts';
 import { generateRepository } from './bench/generate.ts';
 import { rollgateAsync, ROOT, tempRepo } from './helpers/cli.ts';
+import { fakeGit } from './helpers/fake-git.ts';
 import { FaultyProxy } from './helpers/faulty-proxy.ts';
 import { repoFrom, setStage } from './helpers/git.ts';
 import { startPostgres, type Postgres } from './helpers/postgres.ts';
@@ -167,17 +167,6 @@ describe('a sync that stops halfway converges on the rerun', () => {
     expect(keys).toHaveLength(FLAGS);
   });
 
-  const fakeGit = (sha: string): Git => ({
-    head: async () => sha,
-    resolve: async () => sha,
-    isAncestor: async () => true,
-    dirty: async () => [],
-    listFiles: async () => [],
-    commitFile: async () => sha,
-    push: async () => undefined,
-    log: async () => [],
-    show: async () => undefined,
-  });
   const store = (retries: number) => unleashStore(new HttpClient({ baseUrl: proxy.url, headers: { authorization: unleash.token }, retries, backoffMs: 1 }), { project: 'default', environment: 'development', stateFeature: 'rollgate.state.halfway' });
   const syncTo = async (stage: string, retries: number) => {
     for (const r of model.rollouts) r.doc.spec.environments.production.stage = stage;

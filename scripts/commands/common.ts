@@ -14,6 +14,8 @@ export interface Io {
   isTTY: boolean;
   /** The clock, in ms since the epoch. */
   now(): number;
+  /** Asks a question on the terminal; absent when there is none. */
+  ask?(question: string): Promise<string>;
 }
 
 /** A mistake in how rollgate was called: exit 2, no stack trace. */

@@ -29,6 +29,14 @@ export interface Git {
   commitFile(base: string, path: string, text: string, message: string, branch: string): Promise<string>;
   /** Pushes `branch` to origin (force-with-lease: the branch is rollgate's own). */
   push(branch: string): Promise<void>;
+  /** Fetches `branch` from origin; returns the commit origin has for it. */
+  fetch(branch: string): Promise<string>;
+  /** Pushes `commit` as origin's `branch`, fast-forward only. False when origin has moved on (rejected). */
+  pushCommit(commit: string, branch: string): Promise<boolean>;
+  /** Moves the checked-out branch and work tree forward to `commit` (fast-forward only). */
+  fastForward(commit: string): Promise<void>;
+  /** The checked-out branch, or undefined when HEAD is detached. */
+  currentBranch(): Promise<string | undefined>;
   /** Paths under `paths` with uncommitted changes (staged, unstaged or untracked). */
   dirty(paths: string[]): Promise<string[]>;
 }

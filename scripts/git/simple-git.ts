@@ -74,6 +74,26 @@ export function gitAt(dirOf: string): Git {
     async push(branch) {
       await git.raw(['push', '--force-with-lease', 'origin', `refs/heads/${branch}:refs/heads/${branch}`]);
     },
+    async fetch(branch) {
+      await git.raw(['fetch', '--quiet', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
+      return (await git.raw(['rev-parse', `refs/remotes/origin/${branch}`])).trim();
+    },
+    async pushCommit(commit, branch) {
+      try {
+        await git.raw(['push', '--porcelain', 'origin', `${commit}:refs/heads/${branch}`]);
+        return true;
+      } catch (error) {
+        if (/rejected|non-fast-forward|fetch first/i.test(String((error as Error).message))) return false;
+        throw error;
+      }
+    },
+    async fastForward(commit) {
+      await git.raw(['merge', '--ff-only', '--quiet', commit]);
+    },
+    async currentBranch() {
+      const name = (await git.raw(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
+      return name === 'HEAD' ? undefined : name;
+    },
     async dirty(paths) {
       const out = await git.raw(['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
       return out.split('\n').filter(Boolean).map((l) => l.slice(3));

@@ -1,0 +1,85 @@
+import { rolloutAt } from '../gates/at-ref.ts';
+import { setStage } from '../git/edit-stage.ts';
+import type { Git } from '../git/port.ts';
+import { stageHistory } from '../git/stage-history.ts';
+import type { GitHub } from '../github/port.ts';
+import { validateRepository } from '../rules/validate-repository.ts';
+import type { FlagStore } from '../stores/port.ts';
+import { runSync, type EnvResult } from '../sync/sync.ts';
+import { planRollback, RollbackRefused, type RollbackPlan } from './plan.ts';
+
+export interface RollbackRequest {
+  rollout: string;
+  env: string;
+  to?: string;
+  reason: string;
+}
+
+export interface RollbackDeps {
+  dir: string;
+  git: Git;
+  mainBranch: string;
+  /** The rollout file's path in the repository. */
+  path: string;
+  openStore(env: string): FlagStore;
+}
+
+export interface EmergencyResult {
+  plan: RollbackPlan;
+  commit: string;
+  /** Pushes it took: more than one when main moved on meanwhile. */
+  attempts: number;
+  sync: EnvResult;
+}
+
+const ATTEMPTS = 4;
+
+/**
+ * The emergency path: commit the rollback on top of origin's main and push it (on a
+ * rejected push: fetch, redo the edit on the new tip, push again), move the local checkout
+ * forward, then sync that environment at once. Git stays the truth: the store only ever
+ * gets what main says.
+ */
+export async function emergencyRollback(deps: RollbackDeps, request: RollbackRequest): Promise<EmergencyResult> {
+  const { git, mainBranch, path } = deps;
+  if ((await git.currentBranch()) !== mainBranch) throw new RollbackRefused(`the checkout at ${deps.dir} is not on ${mainBranch}: an emergency rollback lands on ${mainBranch} and syncs from it`);
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const tip = await git.fetch(mainBranch);
+    const { plan, text } = await prepare(git, tip, path, request);
+    const commit = await git.commitFile(tip, path, text, plan.message, 'rollgate/rollback-in-progress');
+    if (!(await git.pushCommit(commit, mainBranch))) continue;
+    await git.fastForward(commit);
+    const { model } = await validateRepository(deps.dir);
+    const [sync] = await runSync({ model, envs: [request.env], mode: 'apply', git, mainBranch, openStore: deps.openStore });
+    return { plan, commit, attempts: attempt, sync };
+  }
+  throw new RollbackRefused(`origin's ${mainBranch} kept moving: the push was rejected ${ATTEMPTS} times`);
+}
+
+/** The PR path: a branch off main with the rollback commit, pushed, and a PR labelled rollback (updated if open). */
+export async function rollbackPullRequest(deps: RollbackDeps, github: GitHub, request: RollbackRequest): Promise<{ plan: RollbackPlan; number: number; url: string; created: boolean }> {
+  const { git, mainBranch, path } = deps;
+  const tip = await git.fetch(mainBranch);
+  const { plan, text } = await prepare(git, tip, path, request);
+  const branch = `rollgate/rollback/${plan.rollout}/${plan.env}`;
+  await git.commitFile(tip, path, text, plan.message, branch);
+  await git.push(branch);
+  const title = plan.message.split('\n')[0];
+  const body = `${plan.message.split('\n').slice(1).join('\n').trim()}\n\nA rollback needs no gate: merge it and the sync applies it. \`rollgate rollback --emergency\` lands it on ${mainBranch} at once instead.`;
+  const open = await github.findPullRequest(branch);
+  if (open) {
+    await github.updatePullRequest(open.number, { title, body });
+    return { plan, number: open.number, url: open.url, created: false };
+  }
+  const pr = await github.createPullRequest({ title, head: branch, base: mainBranch, body });
+  await github.addLabels(pr.number, ['rollgate', 'rollback']);
+  return { plan, number: pr.number, url: pr.url, created: true };
+}
+
+async function prepare(git: Git, tip: string, path: string, request: RollbackRequest): Promise<{ plan: RollbackPlan; text: string }> {
+  const text = await git.show(tip, path);
+  const doc = await rolloutAt(git, tip, path);
+  if (text === undefined || !doc) throw new RollbackRefused(`${path} is not on the tip of main (or not valid there)`);
+  const plan = planRollback(doc, request.env, await stageHistory(git, path, tip), request.to, request.reason);
+  return { plan, text: setStage(text, request.env, plan.to) };
+}

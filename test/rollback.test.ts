@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gitAt } from '../scripts/git/simple-git.ts';
+import { emergencyRollback } from '../scripts/rollback/execute.ts';
+import { flagdFileStore } from '../scripts/stores/flagd-file.ts';
+import { rollgate, rollgateAsync, ROOT } from './helpers/cli.ts';
+import { GitHubServer } from './helpers/github-server.ts';
+import { repoFrom, setStage } from './helpers/git.ts';
+
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'sync');
+const FILE = 'rollout/checkout.yaml';
+const percentage = (dir: string) => JSON.parse(readFileSync(join(dir, 'build', 'flags', 'production.flagd.json'), 'utf8')).flags['checkout-v2'].metadata.percentage;
+
+/** main has production advanced canary → staged and synced. */
+function advanced() {
+  const repo = repoFrom(FIXTURE);
+  const advance = repo.commit(FILE, setStage('production', 'staged'), 'Advance checkout in production');
+  expect(rollgate(['sync', '--dir', repo.dir]).code).toBe(0);
+  expect(percentage(repo.dir)).toBe(50);
+  return { repo, advance };
+}
+
+describe('rollgate rollback --emergency', () => {
+  it('reverts the last advance on main, pushes, and syncs at once', () => {
+    const { repo, advance } = advanced();
+    const r = rollgate(['rollback', 'checkout', '--env', 'production', '--emergency', '--yes', '--reason', 'error spike', '--dir', repo.dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Roll back checkout in production: staged → canary (50 % → 10 %)');
+    expect(percentage(repo.dir)).toBe(10);
+    const head = repo.head();
+    expect(repo.git('rev-parse', 'origin/main')).toBe(head);
+    expect(repo.git('ls-remote', 'origin', 'refs/heads/main').split('\t')[0]).toBe(head);
+    expect(repo.git('log', '-1', '--format=%s%n%n%b')).toBe(`Revert "Advance checkout in production"\n\nThis reverts commit ${advance} for production.\nRoll back checkout in production: staged → canary (50 % → 10 %).\nReason: error spike`);
+    expect(repo.git('diff', '--numstat', `${head}~1`, head)).toBe(`1\t1\t${FILE}`);
+    expect(repo.git('status', '--porcelain')).toBe('');
+    const history = JSON.parse(rollgate(['history', 'checkout', '--env', 'production', '--format', 'json', '--dir', repo.dir]).stdout).changes;
+    expect(history.at(-1)).toMatchObject({ from: 'staged', to: 'canary', revert: true, sha: head });
+  });
+
+  it('when main moves on during the push, fetches, redoes the edit on the new tip and pushes again', async () => {
+    const { repo } = advanced();
+    const other = mkdtempSync(join(tmpdir(), 'rollgate-other-'));
+    execFileSync('git', ['clone', '-q', repo.origin, other]);
+    const git = gitAt(repo.dir);
+    let first = true;
+    const racing = {
+      ...git,
+      async pushCommit(commit: string, branch: string) {
+        if (first) {
+          first = false; // someone else lands a commit on main right now
+          writeFileSync(join(other, 'NOTES.md'), 'unrelated\n');
+          execFileSync('git', ['-C', other, 'add', 'NOTES.md']);
+          execFileSync('git', ['-C', other, '-c', 'user.name=o', '-c', 'user.email=o@x', 'commit', '-q', '-m', 'Unrelated change']);
+          execFileSync('git', ['-C', other, 'push', '-q', 'origin', 'HEAD:main']);
+        }
+        return git.pushCommit(commit, branch);
+      },
+    };
+    const result = await emergencyRollback({ dir: repo.dir, git: racing, mainBranch: 'main', path: FILE, openStore: () => flagdFileStore(join(repo.dir, 'build', 'flags', 'production.flagd.json')) }, { rollout: 'checkout', env: 'production', reason: 'race' });
+    expect(result.attempts).toBe(2);
+    expect(result.sync.status).toBe('applied');
+    expect(repo.git('log', '--format=%s', '-3')).toBe('Revert "Advance checkout in production"\nUnrelated change\nAdvance checkout in production');
+    expect(percentage(repo.dir)).toBe(10);
+  });
+
+  it.each([
+    ['never rolls back upward', ['--to', 'full'], 1, 'a rollback never moves a rollout up'],
+    ['refuses staying in place', ['--to', 'staged'], 1, 'not below staged'],
+    ['needs --yes without a terminal', ['--no-such-flag-check'], 2, ''],
+  ])('%s', (_, extra, code, message) => {
+    const { repo } = advanced();
+    const args = extra[0] === '--no-such-flag-check' ? ['rollback', 'checkout', '--env', 'production', '--emergency', '--dir', repo.dir] : ['rollback', 'checkout', '--env', 'production', '--emergency', '--yes', ...extra, '--dir', repo.dir];
+    const r = rollgate(args);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toContain(message || 'not a terminal: confirm with --yes');
+    expect(percentage(repo.dir)).toBe(50);
+  });
+
+  it('with no advance to undo, says so and asks for --to', () => {
+    const repo = repoFrom(FIXTURE);
+    const r = rollgate(['rollback', 'checkout', '--env', 'production', '--emergency', '--yes', '--dir', repo.dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no advance into canary in production on this branch to undo: give --to STAGE');
+  });
+});
+
+describe('rollgate rollback (a PR)', () => {
+  let github: GitHubServer;
+  beforeAll(async () => {
+    github = new GitHubServer({ owner: 'octo-org', repo: 'rollouts', token: 'ghs_rb' });
+    await github.start();
+  });
+  afterAll(() => github.stop());
+
+  it('opens a PR labelled rollback and leaves main alone', async () => {
+    const { repo } = advanced();
+    const main = repo.head();
+    const r = await rollgateAsync(['rollback', 'checkout', '--env', 'production', '--to', 'shadow', '--yes', '--dir', repo.dir], { env: { GITHUB_REPOSITORY: 'octo-org/rollouts', GITHUB_TOKEN: 'ghs_rb', GITHUB_API_URL: github.url } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('opened PR #');
+    expect(repo.git('ls-remote', 'origin', 'refs/heads/main').split('\t')[0]).toBe(main);
+    const pr = github.pullRequestOf(Number(/#(\d+)/.exec(r.stdout)![1]));
+    expect(pr).toMatchObject({ head: 'rollgate/rollback/checkout/production', base: 'main', title: 'Roll back checkout in production: staged → shadow (50 % → 0 %)' });
+    expect(pr.labels.sort()).toEqual(['rollback', 'rollgate']);
+    expect(percentage(repo.dir)).toBe(50);
+  });
+});
