@@ -1,0 +1,62 @@
+import { gitAt } from '../git/simple-git.ts';
+import { emergencyRollback } from '../rollback/execute.ts';
+import { validateRepository } from '../rules/validate-repository.ts';
+import { openStore } from '../stores/open-store.ts';
+import { startWebhook } from '../webhook/server.ts';
+import { loadValidConfig, parse, repoDir, UsageError, type Io } from './common.ts';
+
+export const usage = `rollgate webhook [--port N] [--host H] [--token-env NAME] [--dir PATH]
+
+Receives Alertmanager webhook payloads (POST, any path; GET /healthz) and rolls back in git:
+a firing alert exported from a rule with onFire.rollback (labels rollgate_rollback="true",
+rollout, env, rollback_to) becomes an emergency rollback — a commit on main, pushed, then a
+sync of that environment. Needs the bearer token in \$ROLLGATE_WEBHOOK_TOKEN (or --token-env),
+compared in constant time; 401 without it, 413 over 1 MiB, 400 on malformed JSON. Deduplicates
+deliveries, runs rollbacks one at a time, logs JSON lines. --dir is a checkout of main that
+can push. Defaults: 127.0.0.1, port 9095.`;
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { values } = parse(argv, { port: { type: 'string' }, host: { type: 'string' }, 'token-env': { type: 'string' } });
+  if (values.help) return io.stdout(usage + '\n'), 0;
+  const tokenEnv = values['token-env'] ?? 'ROLLGATE_WEBHOOK_TOKEN';
+  const token = io.env[tokenEnv];
+  if (!token) throw new UsageError(`$${tokenEnv} is not set: the webhook refuses to run without a bearer token`);
+  const port = Number(values.port ?? 9095);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  const dir = repoDir(io, values.dir);
+  const { model } = await loadValidConfig(io, dir);
+  const spec = model.environments[0].doc.spec;
+  const git = gitAt(dir);
+  const log = (entry: Record<string, unknown>) => io.stdout(JSON.stringify({ time: new Date(io.now()).toISOString(), ...entry }) + '\n');
+
+  const server = await startWebhook({
+    host: values.host ?? '127.0.0.1',
+    port,
+    token,
+    log,
+    now: io.now,
+    async known(rollout, env) {
+      const current = (await validateRepository(dir)).model;
+      return Boolean(current.rolloutByName.get(rollout)?.doc.spec.environments[env]);
+    },
+    async rollback(ask) {
+      const current = (await validateRepository(dir)).model;
+      const rollout = current.rolloutByName.get(ask.rollout)!;
+      const r = await emergencyRollback(
+        { dir, git, mainBranch: spec.mainBranch, path: rollout.file.path, openStore: (e) => openStore(dir, spec.environments[e].store, io.env) },
+        { rollout: ask.rollout, env: ask.env, ...(ask.to ? { to: ask.to } : {}), reason: ask.reason },
+      );
+      return { from: r.plan.from, to: r.plan.to, commit: r.commit, pushes: r.attempts, sync: r.sync.status, writes: r.sync.writes };
+    },
+  });
+  log({ level: 'info', msg: 'listening', url: server.url });
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await server.idle();
+  await server.close();
+  log({ level: 'info', msg: 'stopped' });
+  return 0;
+}
