@@ -1,5 +1,7 @@
 import { alertUnknownRollout } from './alert/unknown-rollout.ts';
 import { duplicateAlertName } from './alert/duplicate-name.ts';
+import { gateMetricUnwatched } from './alert/gate-metric-unwatched.ts';
+import { productionCritical } from './alert/production-critical.ts';
 import { pagingRequired } from './alert/paging-required.ts';
 import { alertPromqlSyntax } from './alert/promql-syntax.ts';
 import { alertRollbackStage } from './alert/rollback-stage.ts';
@@ -76,6 +78,8 @@ export const RULES: readonly Rule[] = [
   alertUnknownRollout,
   alertRollbackStage,
   alertPromqlSyntax,
+  gateMetricUnwatched,
+  productionCritical,
 ];
 
 /** Rules that read one document: run per file, in parallel. */

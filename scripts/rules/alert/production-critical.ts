@@ -1,0 +1,19 @@
+import type { Rule } from '../rule.ts';
+
+export const productionCritical: Rule = {
+  code: 'alert/production-critical',
+  severity: 'warning',
+  scope: 'repository',
+  description: 'Every rollout live in production (serving or shadowing there) has at least one CRITICAL alert',
+  check({ model, report }) {
+    const order = model.environments[0]?.doc.spec.promotionOrder ?? [];
+    const production = order.at(-1);
+    if (!production) return;
+    for (const { file, doc } of model.rollouts) {
+      const stage = doc.spec.stages.find((s) => s.name === doc.spec.environments[production]?.stage);
+      if (!stage || (stage.percentage === 0 && !stage.shadow)) continue;
+      const critical = model.alertRules.some((a) => a.doc.spec.rollout === doc.metadata.name && a.doc.spec.rules.some((r) => r.severity === 'CRITICAL'));
+      if (!critical) report({ file, path: ['spec', 'environments', production, 'stage'], message: `${doc.metadata.name} is live in ${production} (${stage.name}, ${stage.percentage} %${stage.shadow ? ', shadow' : ''}) with no CRITICAL alert`, hint: `add a CRITICAL rule (with onFire.rollback) to alerts/${doc.metadata.name}.yaml` });
+    }
+  },
+};
