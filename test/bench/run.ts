@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each printed as ratios against its anchor run in the same process.
 import { availableParallelism } from 'node:os';
+import { benchAlert } from './alert.ts';
 import { benchGate } from './gate.ts';
 import { benchSync } from './sync.ts';
 import { benchValidate } from './validate.ts';
@@ -10,3 +11,4 @@ console.log(`# rollgate benchmarks (node ${process.version}, ${availableParallel
 if (!only || only === 'validate') benchValidate(quick ? { rollouts: 500, rules: 2000, runs: 3 } : {});
 if (!only || only === 'sync') await benchSync(quick ? 200 : 1000);
 if (!only || only === 'gate') await benchGate(quick ? 3 : 7);
+if (!only || only === 'alert') await benchAlert(quick ? 1 : 3);
