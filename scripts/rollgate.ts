@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   plan: { summary: 'what HEAD changes against the base branch, and the PR policy verdict', load: () => import('./commands/plan.ts') },
   assess: { summary: 'read the rollback decision matrix against current metrics', load: () => import('./commands/assess.ts') },
   rollback: { summary: 'undo the last advance (or go to --to), as a PR or --emergency on main with a sync', load: () => import('./commands/rollback.ts') },
+  alerts: { summary: 'export Prometheus rules and an Alertmanager config; run the alert unit tests', load: () => import('./commands/alerts.ts') },
   webhook: { summary: 'receive Alertmanager webhooks and roll back in git', load: () => import('./commands/webhook.ts') },
   advance: { summary: 'open the PR that advances a rollout one stage, with its gate report', load: () => import('./commands/advance.ts') },
   gate: { summary: 'evaluate the gate into the next stage: GO, NO-GO, CONDITIONAL, INCONCLUSIVE', load: () => import('./commands/gate.ts') },
