@@ -5,7 +5,7 @@ import { gitAt } from '../git/simple-git.ts';
 import { gitHubFromEnv } from '../github/from-env.ts';
 import { openProvider } from '../metrics/open-provider.ts';
 import { renderGateMarkdown } from '../report/gate.ts';
-import { environmentsOf, loadValidConfig, parse, repoDir, UsageError, type Io } from './common.ts';
+import { environmentsOf, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
 
 export const usage = `rollgate advance ROLLOUT [--env E] [--to STAGE] [--metrics FILE] [--no-push] [--dir PATH]
 
@@ -19,11 +19,10 @@ Needs GITHUB_REPOSITORY and GITHUB_TOKEN unless --no-push. Exit 0 done, 1 refuse
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { env: { type: 'string' }, to: { type: 'string' }, metrics: { type: 'string' }, 'no-push': { type: 'boolean' } }, true);
   if (values.help) return io.stdout(usage + '\n'), 0;
-  if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT');
+  if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT'); // before loading anything
   const dir = repoDir(io, values.dir);
   const { model } = await loadValidConfig(io, dir);
-  const rollout = model.rolloutByName.get(positionals[0]);
-  if (!rollout) throw new UsageError(`no rollout "${positionals[0]}" (known: ${[...model.rolloutByName.keys()].join(', ')})`);
+  const rollout = rolloutArg(model, positionals);
   const env = environmentsOf(model, values.env)[0];
   const spec = model.environments[0].doc.spec;
   const git = gitAt(dir);

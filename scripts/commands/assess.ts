@@ -3,7 +3,7 @@ import { measureCriteria } from '../gates/evaluate-gate.ts';
 import { gitAt } from '../git/simple-git.ts';
 import { stageHistory } from '../git/stage-history.ts';
 import { openProvider } from '../metrics/open-provider.ts';
-import { environmentsOf, formatOf, loadValidConfig, parse, repoDir, UsageError, type Io } from './common.ts';
+import { environmentsOf, formatOf, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
 
 export const usage = `rollgate assess ROLLOUT [--env E] [--metrics FILE] [--dir PATH] [--format text|json]
 
@@ -14,12 +14,11 @@ investigate), 4 a row above could not be measured, 2 usage or infrastructure err
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { env: { type: 'string' }, metrics: { type: 'string' } }, true);
   if (values.help) return io.stdout(usage + '\n'), 0;
-  if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT');
+  if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT'); // before loading anything
   const format = formatOf(io, values.format, ['text', 'json']);
   const dir = repoDir(io, values.dir);
   const { model } = await loadValidConfig(io, dir);
-  const rollout = model.rolloutByName.get(positionals[0]);
-  if (!rollout) throw new UsageError(`no rollout "${positionals[0]}" (known: ${[...model.rolloutByName.keys()].join(', ')})`);
+  const rollout = rolloutArg(model, positionals);
   const order = environmentsOf(model, values.env);
   const env = values.env ?? [...order].reverse().find((e) => rollout.doc.spec.environments[e]) ?? order[0];
   const stage = rollout.doc.spec.environments[env]?.stage;

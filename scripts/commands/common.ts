@@ -96,3 +96,11 @@ export function environmentsOf(model: ConfigModel, env: string | undefined): str
   if (!order.includes(env)) throw new UsageError(`--env ${env}: no such environment (known: ${order.join(', ')})`);
   return [env];
 }
+
+/** The one ROLLOUT positional, looked up in the model. */
+export function rolloutArg(model: ConfigModel, positionals: string[]) {
+  if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT');
+  const rollout = model.rolloutByName.get(positionals[0]);
+  if (!rollout) throw new UsageError(`no rollout "${positionals[0]}" (known: ${[...model.rolloutByName.keys()].join(', ')})`);
+  return rollout;
+}

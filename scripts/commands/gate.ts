@@ -6,7 +6,7 @@ import { gitHubFromEnv } from '../github/from-env.ts';
 import { pullRequestFromEvent } from '../github/pr-context.ts';
 import { openProvider } from '../metrics/open-provider.ts';
 import { gateAnnotations, gateMarker, renderGateMarkdown, renderGateText } from '../report/gate.ts';
-import { environmentsOf, formatOf, loadValidConfig, parse, repoDir, UsageError, type Io } from './common.ts';
+import { environmentsOf, formatOf, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
 
 export const usage = `rollgate gate ROLLOUT [--env E] [--to STAGE] [--base REF] [--metrics FILE]
               [--pr N] [--post] [--dir PATH] [--format text|json|markdown]
@@ -22,12 +22,11 @@ Exit 0 GO, 1 NO-GO, 3 CONDITIONAL, 4 INCONCLUSIVE, 2 usage or infrastructure err
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { env: { type: 'string' }, to: { type: 'string' }, base: { type: 'string' }, metrics: { type: 'string' }, pr: { type: 'string' }, post: { type: 'boolean' } }, true);
   if (values.help) return io.stdout(usage + '\n'), 0;
-  if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT');
+  if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT'); // before loading anything
   const format = formatOf(io, values.format, ['text', 'json', 'markdown', 'github']);
   const dir = repoDir(io, values.dir);
   const { model } = await loadValidConfig(io, dir);
-  const rollout = model.rolloutByName.get(positionals[0]);
-  if (!rollout) throw new UsageError(`no rollout "${positionals[0]}" (known: ${[...model.rolloutByName.keys()].join(', ')})`);
+  const rollout = rolloutArg(model, positionals);
   const env = environmentsOf(model, values.env)[0];
   const settings = model.environments[0].doc.spec.environments[env];
 

@@ -1,6 +1,6 @@
 import { gitAt } from '../git/simple-git.ts';
 import { stageHistory } from '../git/stage-history.ts';
-import { formatOf, loadValidConfig, parse, repoDir, UsageError, type Io } from './common.ts';
+import { formatOf, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
 
 export const usage = `rollgate history ROLLOUT [--env E] [--dir PATH] [--format text|json]
 
@@ -10,12 +10,11 @@ HEAD: commit, author, time, and whether the commit was a revert.`;
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { env: { type: 'string' } }, true);
   if (values.help) return io.stdout(usage + '\n'), 0;
-  if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT');
+  if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT'); // before loading anything
   const format = formatOf(io, values.format, ['text', 'json']);
   const dir = repoDir(io, values.dir);
   const { model } = await loadValidConfig(io, dir);
-  const rollout = model.rolloutByName.get(positionals[0]);
-  if (!rollout) throw new UsageError(`no rollout "${positionals[0]}" (known: ${[...model.rolloutByName.keys()].join(', ')})`);
+  const rollout = rolloutArg(model, positionals);
   const changes = (await stageHistory(gitAt(dir), rollout.file.path)).filter((c) => !values.env || c.env === values.env);
   if (format === 'json') {
     io.stdout(JSON.stringify({ rollout: positionals[0], file: rollout.file.path, changes }, null, 2) + '\n');

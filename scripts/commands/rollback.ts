@@ -4,7 +4,7 @@ import { renderSyncText } from '../report/sync.ts';
 import { emergencyRollback, rollbackPullRequest } from '../rollback/execute.ts';
 import { RollbackRefused } from '../rollback/plan.ts';
 import { openStore } from '../stores/open-store.ts';
-import { environmentsOf, loadValidConfig, parse, repoDir, UsageError, type Io } from './common.ts';
+import { environmentsOf, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
 
 export const usage = `rollgate rollback ROLLOUT [--env E] [--to STAGE] [--reason TEXT] [--emergency] [--yes] [--dir PATH]
 
@@ -21,11 +21,10 @@ or the sync failed, 2 usage or infrastructure error.`;
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { env: { type: 'string' }, to: { type: 'string' }, reason: { type: 'string' }, emergency: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } }, true);
   if (values.help) return io.stdout(usage + '\n'), 0;
-  if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT');
+  if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT'); // before loading anything
   const dir = repoDir(io, values.dir);
   const { model } = await loadValidConfig(io, dir);
-  const rollout = model.rolloutByName.get(positionals[0]);
-  if (!rollout) throw new UsageError(`no rollout "${positionals[0]}" (known: ${[...model.rolloutByName.keys()].join(', ')})`);
+  const rollout = rolloutArg(model, positionals);
   const env = values.env ?? environmentsOf(model, undefined).filter((e) => rollout.doc.spec.environments[e]).at(-1)!;
   environmentsOf(model, env);
   const spec = model.environments[0].doc.spec;

@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './ports.ts';
+import { freePort } from './ports.ts';
+import { startProcess } from './process.ts';
 
 export const PROMETHEUS = '/usr/bin/prometheus';
 export const PROMTOOL = '/usr/bin/promtool';
@@ -33,43 +34,30 @@ export async function startPrometheus(options: { openMetrics: string }): Promise
   // No scrape targets: the backfilled blocks are the only data, so answers are exactly what was generated.
   writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n  evaluation_interval: 1m\nscrape_configs: []\n');
   const port = await freePort();
-  const child = spawn(
-    PROMETHEUS,
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${data}`,
-      // Long enough that history ending now is never deleted on start.
-      '--storage.tsdb.retention.time=30d',
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let log = '';
-  const keep = (d: Buffer) => (log = (log + d).slice(-20_000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const url = `http://127.0.0.1:${port}`;
+  let running;
+  try {
+    running = await startProcess(
+      'prometheus',
+      PROMETHEUS,
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${data}`,
+        // Long enough that history ending now is never deleted on start.
+        '--storage.tsdb.retention.time=30d',
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
+      `${url}/-/ready`,
+      dir,
+    );
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await running.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  const died = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`prometheus exited (${code ?? signal})`))));
-  died.catch(() => {}); // only the start waits on it; a later, deliberate stop is no error
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await Promise.race([
-      waitFor('Prometheus /-/ready', async () => (await fetch(`${url}/-/ready`)).ok),
-      died,
-    ]);
-  } catch (error) {
-    await stop();
-    throw new Error(`${(error as Error).message}\n${log}`);
-  }
   return { url, dir, stop };
 }
