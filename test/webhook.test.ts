@@ -88,3 +88,17 @@ describe('rollgate webhook', () => {
     expect(r.stderr).toContain('ROLLGATE_WEBHOOK_TOKEN is not set');
   });
 });
+
+describe('rollgate webhook after a restart', () => {
+  it('remembers through git: a re-sent alert that already rolled back does not roll back again', async () => {
+    await hook.stop();
+    hook = await startWebhookProcess(repo.dir, { ROLLGATE_WEBHOOK_TOKEN: TOKEN });
+    const before = repo.git('ls-remote', 'origin', 'refs/heads/main');
+    const r = await post(payload([alert()]));
+    expect(r.status).toBe(202);
+    const entry = await hook.waitForLog((e) => e.msg === 'not rolled back');
+    expect(String(entry.reason)).toMatch(/^already rolled back for this alert by [0-9a-f]{7}$/);
+    expect(repo.git('ls-remote', 'origin', 'refs/heads/main')).toBe(before);
+    expect(percentage(repo.dir)).toBe(10);
+  });
+});

@@ -1,5 +1,6 @@
 import { gitAt } from '../git/simple-git.ts';
 import { emergencyRollback } from '../rollback/execute.ts';
+import { RollbackRefused } from '../rollback/plan.ts';
 import { validateRepository } from '../rules/validate-repository.ts';
 import { openStore } from '../stores/open-store.ts';
 import { startWebhook } from '../webhook/server.ts';
@@ -42,6 +43,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     async rollback(ask) {
       const current = (await validateRepository(dir)).model;
       const rollout = current.rolloutByName.get(ask.rollout)!;
+      // The dedupe memory dies with the process; git does not. An alert Alertmanager re-sends
+      // after a restart must not roll the rollout back a second stage.
+      await git.fetch(spec.mainBranch);
+      const done = (await git.log(rollout.file.path, `origin/${spec.mainBranch}`)).slice(0, 100).find((c) => c.body.includes(`Alert-Key: ${ask.key}`));
+      if (done) throw new RollbackRefused(`already rolled back for this alert by ${done.sha.slice(0, 7)}`);
       const r = await emergencyRollback(
         { dir, git, mainBranch: spec.mainBranch, path: rollout.file.path, openStore: (e) => openStore(dir, spec.environments[e].store, io.env) },
         { rollout: ask.rollout, env: ask.env, ...(ask.to ? { to: ask.to } : {}), reason: ask.reason },

@@ -44,6 +44,6 @@ export function rollbackAsk(alert: WebhookAlert): RollbackAsk | undefined {
     env: l.env,
     ...(l.rollback_to ? { to: l.rollback_to } : {}),
     alertname,
-    reason: `alert ${alertname} (${l.severity ?? 'unknown severity'}) fired at ${alert.startsAt}${alert.annotations.summary ? `: ${alert.annotations.summary}` : ''}`,
+    reason: `alert ${alertname} (${l.severity ?? 'unknown severity'}) fired at ${alert.startsAt}${alert.annotations.summary ? `: ${alert.annotations.summary}` : ''}\nAlert-Key: ${l.rollout}|${l.env}|${alert.fingerprint ?? alertname}|${alert.startsAt}`,
   };
 }
