@@ -34,7 +34,7 @@ spec:
   gates:
     canary:
       mustPass:
-${crit('error_rate', '<', 1, '24h')}${crit('latency_p95_ms', '<', 500, '24h')}        - { name: agreement, metric: agreement_rate, between: [60, 85], window: 24h }
+${crit('error_rate', '<', 1, '24h')}${crit('latency_p95_ms', '<', 500, '24h')}        - { name: latency band, metric: latency_p95_ms, between: [1, 500], window: 24h }
       shouldPass:
         atLeast: 1
         criteria:
@@ -44,7 +44,7 @@ ${crit('error_rate', '<', 1, '24h')}${crit('latency_p95_ms', '<', 500, '24h')}  
 ${crit('latency_p95_ms', '>', 1000, '24h')}      approvals: [{ group: sre }]
     staged:
       mustPass:
-${crit('error_rate', '<', 1, '48h')}        - { metric: conversion_rate, vsBaseline: { op: '>=', ratio: 0.95 }, window: 48h }
+${crit('error_rate', '<', 1, '48h')}        - { metric: error_rate, vsBaseline: { op: '<=', ratio: 1.5 }, window: 48h }
       blockers:
 ${crit('error_rate', '>', 2, '48h')}      approvals: [{ group: sre }, { group: product }]
     full:
@@ -82,6 +82,10 @@ metadata:
 spec:
   rollout: bench-rollout-${i}
   rules:
+`;
+  // The gates' metrics are watched (alert/gate-metric-unwatched), besides the raw-PromQL rules counted.
+  yaml += `    - { name: bench_${i}_error_rate, severity: HIGH, when: { metric: error_rate, op: '>', value: 5, window: 5m }, notify: [pagerduty-oncall], summary: Error rate over 5 %, runbook: { steps: [Roll back] } }
+    - { name: bench_${i}_latency, severity: MEDIUM, when: { metric: latency_p95_ms, op: '>', value: 1000, window: 5m }, notify: [slack-deployments], summary: p95 over 1 s }
 `;
   let prom = `  - name: bench-alerts-${i}\n    rules:\n`;
   for (let r = 0; r < perFile; r++) {

@@ -17,7 +17,7 @@ export function benchValidate(options: { rollouts?: number; rules?: number; runs
   const dir = mkdtempSync(join(tmpdir(), 'rollgate-bench-'));
   try {
     const gen = generateRepository(dir, rollouts, rules);
-    console.log(`\n## validate: ${gen.rollouts} rollouts, ${gen.rules} alert rules (raw PromQL), cold processes, median of ${runs}`);
+    console.log(`\n## validate: ${gen.rollouts} rollouts, ${gen.rules} alert rules with raw PromQL (plus 2 catalog-metric rules per alert file, watching the gate metrics), cold processes, median of ${runs}`);
 
     const rollgate = repeat(runs, process.execPath, [join(ROOT, 'scripts', 'bin', 'rollgate.js'), 'validate', '--dir', dir, '--format', 'json']);
     if (rollgate.codes.some((c) => c !== 0)) throw new Error(`rollgate validate exited ${rollgate.codes.join(',')} on the generated repository`);

@@ -7,8 +7,16 @@ export const gateMetricUnwatched: Rule = {
   scope: 'repository',
   description: "Every metric a rollout's gates measure has at least one alert on it in that rollout's alert files",
   check({ model, report }) {
+    // Indexed once: a lookup per rollout would be quadratic in a repository of thousands.
+    const watchedBy = new Map<string, Set<string | undefined>>();
+    for (const a of model.alertRules) {
+      if (!a.doc.spec.rollout) continue;
+      const set = watchedBy.get(a.doc.spec.rollout) ?? new Set();
+      for (const r of a.doc.spec.rules) set.add(r.when.metric);
+      watchedBy.set(a.doc.spec.rollout, set);
+    }
     for (const { file, doc } of model.rollouts) {
-      const watched = new Set(model.alertRules.filter((a) => a.doc.spec.rollout === doc.metadata.name).flatMap((a) => a.doc.spec.rules.map((r) => r.when.metric)));
+      const watched = watchedBy.get(doc.metadata.name) ?? new Set();
       const reported = new Set<string>();
       for (const [stage, gate] of Object.entries(doc.spec.gates ?? {})) {
         const groups = [['mustPass', gate.mustPass ?? []], ['shouldPass', gate.shouldPass?.criteria ?? []], ['blockers', gate.blockers ?? []]] as const;

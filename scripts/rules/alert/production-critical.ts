@@ -9,11 +9,11 @@ export const productionCritical: Rule = {
     const order = model.environments[0]?.doc.spec.promotionOrder ?? [];
     const production = order.at(-1);
     if (!production) return;
+    const withCritical = new Set(model.alertRules.filter((a) => a.doc.spec.rules.some((r) => r.severity === 'CRITICAL')).map((a) => a.doc.spec.rollout));
     for (const { file, doc } of model.rollouts) {
       const stage = doc.spec.stages.find((s) => s.name === doc.spec.environments[production]?.stage);
       if (!stage || (stage.percentage === 0 && !stage.shadow)) continue;
-      const critical = model.alertRules.some((a) => a.doc.spec.rollout === doc.metadata.name && a.doc.spec.rules.some((r) => r.severity === 'CRITICAL'));
-      if (!critical) report({ file, path: ['spec', 'environments', production, 'stage'], message: `${doc.metadata.name} is live in ${production} (${stage.name}, ${stage.percentage} %${stage.shadow ? ', shadow' : ''}) with no CRITICAL alert`, hint: `add a CRITICAL rule (with onFire.rollback) to alerts/${doc.metadata.name}.yaml` });
+      if (!withCritical.has(doc.metadata.name)) report({ file, path: ['spec', 'environments', production, 'stage'], message: `${doc.metadata.name} is live in ${production} (${stage.name}, ${stage.percentage} %${stage.shadow ? ', shadow' : ''}) with no CRITICAL alert`, hint: `add a CRITICAL rule (with onFire.rollback) to alerts/${doc.metadata.name}.yaml` });
     }
   },
 };
