@@ -1,4 +1,3 @@
-import { GateError } from '../gates/evaluate-gate.ts';
 import { runGate } from '../gates/run-gate.ts';
 import { EditError, setStage } from '../git/edit-stage.ts';
 import { gitAt } from '../git/simple-git.ts';
@@ -38,9 +37,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const branch = `rollgate/advance/${rollout.doc.metadata.name}/${env}`;
   const existing = github ? await github.findPullRequest(branch) : undefined;
 
-  let report;
-  try {
-    report = await runGate({
+  const report = await runGate({
       model,
       rollout,
       env,
@@ -50,11 +47,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       provider: openProvider(dir, spec.environments[env].metrics, io.env, values.metrics),
       now: io.now(),
       ...(github && existing ? { pr: { github, pullRequest: existing } } : {}),
-    });
-  } catch (error) {
-    if (error instanceof GateError) throw new UsageError(error.message);
-    throw error;
-  }
+  });
   const { from, to } = report;
   if (names.indexOf(to.stage) - names.indexOf(from.stage) > 1) {
     io.stderr(`rollgate advance: ${from.stage} → ${to.stage} skips ${names.slice(names.indexOf(from.stage) + 1, names.indexOf(to.stage)).join(', ')}: a PR moves one stage at a time (policy/one-stage)\n`);

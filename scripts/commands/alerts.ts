@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { exportAlertmanager, exportRules, ExportError, type AlertmanagerOptions, type ExportedFile } from '../alerts/export.ts';
+import { writeAtomic } from '../files/write-atomic.ts';
 import { checkAlertmanagerConfig, checkRules, testRules, ToolMissingError, type ToolPaths, type ToolResult } from '../alerts/promtool.ts';
 import type { ConfigModel } from '../config/model.ts';
 import { DURATION_PATTERN } from '../config/schema/common.ts';
@@ -150,15 +150,9 @@ async function runTests(io: Io, dir: string, model: ConfigModel, format: string,
 
 /** Temp file + rename: Prometheus or Alertmanager reloading mid-write never reads half a file. */
 async function writeAtomically(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(temp, text);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw new InfrastructureError(`cannot write ${path}: ${(error as Error).message}`);
-  }
+  await writeAtomic(path, text).catch((error: Error) => {
+    throw new InfrastructureError(error.message);
+  });
 }
 
 /** Rule files of a previous export whose alert file was deleted: left behind, their alerts would keep firing. */

@@ -1,4 +1,3 @@
-import { GateError } from '../gates/evaluate-gate.ts';
 import { EXIT_CODE } from '../gates/report.ts';
 import { runGate } from '../gates/run-gate.ts';
 import { gitAt } from '../git/simple-git.ts';
@@ -36,9 +35,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const github = prNumber !== undefined ? gitHubFromEnv(io.env) : undefined;
   const pullRequest = github && prNumber !== undefined ? await github.getPullRequest(prNumber) : undefined;
 
-  let report;
-  try {
-    report = await runGate({
+  const report = await runGate({
       model,
       rollout,
       env,
@@ -48,11 +45,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       provider: openProvider(dir, settings.metrics, io.env, values.metrics),
       now: io.now(),
       ...(github && pullRequest ? { pr: { github, pullRequest } } : {}),
-    });
-  } catch (error) {
-    if (error instanceof GateError) throw new UsageError(error.message);
-    throw error;
-  }
+  });
 
   if (format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
   else if (format === 'markdown') io.stdout(renderGateMarkdown(report));

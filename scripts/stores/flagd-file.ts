@@ -1,6 +1,6 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { MemoryStorage } from '@openfeature/flagd-core';
+import { writeAtomic } from '../files/write-atomic.ts';
 import type { FlagState } from '../sync/desired.ts';
 import type { FlagChange } from '../sync/plan.ts';
 import { StoreError, type ApplyStats, type FlagStore } from './port.ts';
@@ -74,15 +74,9 @@ export function flagdFileStore(path: string, displayPath = path): FlagStore {
       file.metadata = { ...file.metadata, [SHA_KEY]: sha };
       const text = JSON.stringify(file, null, 2) + '\n';
       checkFlagdSchema(text, path);
-      await mkdir(dirname(path), { recursive: true });
-      const temp = `${path}.${process.pid}.tmp`;
-      try {
-        await writeFile(temp, text);
-        await rename(temp, path);
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw new StoreError(`cannot write ${path}: ${(error as Error).message}`);
-      }
+      await writeAtomic(path, text).catch((error: Error) => {
+        throw new StoreError(error.message);
+      });
       return { writes: 1 };
     },
   };
