@@ -5,6 +5,7 @@ import { openStore } from '../stores/open-store.ts';
 import { HttpError } from '../http/client.ts';
 import { StoreError } from '../stores/port.ts';
 import { desiredFlags, type FlagState } from '../sync/desired.ts';
+import { planChanges } from '../sync/plan.ts';
 import { environmentsOf, formatOf, loadValidConfig, parse, repoDir, type Io } from './common.ts';
 
 export const usage = `rollgate status [--env E] [--dir PATH] [--format text|json]
@@ -65,7 +66,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         sinceCommit: setByCommit?.sha ?? null,
         bakeLeft: left,
         store: s ? { percentage: s.percentage, enabled: s.enabled } : null,
-        drift: store ? !s || s.percentage !== d.percentage || s.enabled !== d.enabled || s.stickiness !== d.stickiness || s.groupId !== d.groupId : false,
+        drift: store ? planChanges([d], store)[0].steps.length > 0 : false,
       });
     }
   }

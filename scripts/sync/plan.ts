@@ -43,8 +43,3 @@ export function planChanges(desired: DesiredFlag[], current: ReadonlyMap<string,
     return { key: d.key, rollout: d.rollout, env: d.env, stage: d.stage, ...(from ? { from } : {}), to, steps };
   });
 }
-
-/** The flags whose store state differs from main: drift. */
-export function drifted(plan: SyncPlan): FlagChange[] {
-  return pending(plan);
-}
