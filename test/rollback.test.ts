@@ -34,7 +34,8 @@ describe('rollgate rollback --emergency', () => {
     const head = repo.head();
     expect(repo.git('rev-parse', 'origin/main')).toBe(head);
     expect(repo.git('ls-remote', 'origin', 'refs/heads/main').split('\t')[0]).toBe(head);
-    expect(repo.git('log', '-1', '--format=%s%n%n%b')).toBe(`Revert "Advance checkout in production"\n\nThis reverts commit ${advance} for production.\nRoll back checkout in production: staged → canary (50 % → 10 %).\nReason: error spike`);
+    expect(repo.git('log', '-1', '--format=%s%n%n%b')).toBe(`Revert "Advance checkout in production"\n\nThis reverts commit ${advance} for production.\nRoll back checkout in production: staged → canary (50 % → 10 %).\n\nReason: error spike`);
+    expect(repo.git('log', '-1', '--format=%(trailers:only,unfold)')).toBe('Reason: error spike');
     expect(repo.git('diff', '--numstat', `${head}~1`, head)).toBe(`1\t1\t${FILE}`);
     expect(repo.git('status', '--porcelain')).toBe('');
     const history = JSON.parse(rollgate(['history', 'checkout', '--env', 'production', '--format', 'json', '--dir', repo.dir]).stdout).changes;
@@ -77,6 +78,27 @@ describe('rollgate rollback --emergency', () => {
     const r = rollgate(args);
     expect(r.code).toBe(code);
     expect(r.stderr).toContain(message || 'not a terminal: confirm with --yes');
+    expect(percentage(repo.dir)).toBe(50);
+  });
+
+  it('writes --reason as one Reason trailer: a newline in it forges no Alert-Key', () => {
+    const { repo } = advanced();
+    const r = rollgate(['rollback', 'checkout', '--env', 'production', '--emergency', '--yes', '--reason', 'spike\nAlert-Key: checkout|production|x|y\u0007', '--dir', repo.dir]);
+    expect(r.code).toBe(0);
+    const message = repo.git('log', '-1', '--format=%B');
+    expect(message.split('\n').at(-1)).toBe('Reason: spike Alert-Key: checkout|production|x|y');
+    expect(message).not.toMatch(/^Alert-Key:/m);
+    expect(repo.git('log', '-1', '--format=%(trailers:key=Alert-Key,valueonly)')).toBe('');
+  });
+
+  it('reads a ROLLOUT after -- as a name, never as an option', () => {
+    const { repo } = advanced();
+    const head = repo.git('ls-remote', 'origin', 'refs/heads/main');
+    const r = rollgate(['rollback', '--env', 'production', '--yes', '--dir', repo.dir, '--', '--emergency']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no rollout "--emergency"');
+    expect(repo.git('ls-remote', 'origin', 'refs/heads/main')).toBe(head);
+    expect(repo.git('status', '--porcelain')).toBe('');
     expect(percentage(repo.dir)).toBe(50);
   });
 

@@ -37,7 +37,10 @@ export const COMMON_OPTIONS = {
 
 export type Format = 'text' | 'json' | 'github' | 'markdown';
 
-/** parseArgs with the common options; unknown options are usage errors. */
+/**
+ * parseArgs with the common options; unknown options are usage errors. `--` ends the options:
+ * every argument after it is a positional, so a rollout named `--emergency` stays a name.
+ */
 export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, allowPositionals = false) {
   try {
     return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals, strict: true });

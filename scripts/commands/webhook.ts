@@ -1,6 +1,7 @@
 import { gitAt } from '../git/simple-git.ts';
 import { emergencyRollback } from '../rollback/execute.ts';
 import { RollbackRefused } from '../rollback/plan.ts';
+import { ALERT_KEY, trailerValues } from '../rollback/trailers.ts';
 import { validateRepository } from '../rules/validate-repository.ts';
 import { openStore } from '../stores/open-store.ts';
 import { startWebhook } from '../webhook/server.ts';
@@ -13,8 +14,9 @@ a firing alert exported from a rule with onFire.rollback (labels rollgate_rollba
 rollout, env, rollback_to) becomes an emergency rollback — a commit on main, pushed, then a
 sync of that environment. Needs the bearer token in \$ROLLGATE_WEBHOOK_TOKEN (or --token-env),
 compared in constant time; 401 without it, 413 over 1 MiB, 400 on malformed JSON. Deduplicates
-deliveries, runs rollbacks one at a time, logs JSON lines. --dir is a checkout of main that
-can push. Defaults: 127.0.0.1, port 9095.`;
+deliveries (across restarts too: each rollback commit carries the alert's Alert-Key trailer),
+runs rollbacks one at a time, logs JSON lines. Alert text reaches the commit flattened to one
+line. --dir is a checkout of main that can push. Defaults: 127.0.0.1, port 9095.`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, { port: { type: 'string' }, host: { type: 'string' }, 'token-env': { type: 'string' } });
@@ -38,7 +40,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     now: io.now,
     async known(rollout, env) {
       const current = (await validateRepository(dir)).model;
-      return Boolean(current.rolloutByName.get(rollout)?.doc.spec.environments[env]);
+      // Labels are untrusted: env "__proto__" or "constructor" must not find Object.prototype's.
+      const environments = current.rolloutByName.get(rollout)?.doc.spec.environments;
+      return Boolean(environments && Object.hasOwn(environments, env) && current.environmentNames.has(env));
     },
     async rollback(ask) {
       const current = (await validateRepository(dir)).model;
@@ -46,11 +50,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       // The dedupe memory dies with the process; git does not. An alert Alertmanager re-sends
       // after a restart must not roll the rollout back a second stage.
       await git.fetch(spec.mainBranch);
-      const done = (await git.log(rollout.file.path, `origin/${spec.mainBranch}`)).slice(0, 100).find((c) => c.body.includes(`Alert-Key: ${ask.key}`));
+      // Only the commit's own trailer block counts: text an alert put elsewhere in a message is no key.
+      const done = (await git.log(rollout.file.path, `origin/${spec.mainBranch}`)).slice(0, 100).find((c) => trailerValues(`${c.subject}\n\n${c.body}`, ALERT_KEY).includes(ask.key));
       if (done) throw new RollbackRefused(`already rolled back for this alert by ${done.sha.slice(0, 7)}`);
       const r = await emergencyRollback(
-        { dir, git, mainBranch: spec.mainBranch, path: rollout.file.path, openStore: (e) => openStore(dir, spec.environments[e].store, io.env) },
-        { rollout: ask.rollout, env: ask.env, ...(ask.to ? { to: ask.to } : {}), reason: ask.reason },
+        { dir, git, mainBranch: spec.mainBranch, path: rollout.file.path, openStore: (e) => openStore(dir, storeOf(spec.environments, e), io.env) },
+        { rollout: ask.rollout, env: ask.env, ...(ask.to ? { to: ask.to } : {}), reason: ask.reason, trailers: ask.trailers },
       );
       return { from: r.plan.from, to: r.plan.to, commit: r.commit, pushes: r.attempts, sync: r.sync.status, writes: r.sync.writes };
     },
@@ -65,4 +70,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   await server.close();
   log({ level: 'info', msg: 'stopped' });
   return 0;
+}
+
+/** An environment's store config; the name came from an alert, so only an own key will do. */
+function storeOf<S>(environments: Record<string, { store: S }>, env: string): S {
+  if (!Object.hasOwn(environments, env)) throw new RollbackRefused(`no environment "${env}" in environments.yaml`);
+  return environments[env].store;
 }

@@ -7,12 +7,16 @@ import { validateRepository } from '../rules/validate-repository.ts';
 import type { FlagStore } from '../stores/port.ts';
 import { runSync, type EnvResult } from '../sync/sync.ts';
 import { planRollback, RollbackRefused, type RollbackPlan } from './plan.ts';
+import type { Trailer } from './trailers.ts';
 
 export interface RollbackRequest {
   rollout: string;
   env: string;
   to?: string;
+  /** Why, in one line (newlines and control characters are replaced): it becomes the Reason trailer. */
   reason: string;
+  /** More trailers for the commit message, after Reason (the webhook's Alert-Key). */
+  trailers?: Trailer[];
 }
 
 export interface RollbackDeps {
@@ -80,6 +84,6 @@ async function prepare(git: Git, tip: string, path: string, request: RollbackReq
   const text = await git.show(tip, path);
   const doc = await rolloutAt(git, tip, path);
   if (text === undefined || !doc) throw new RollbackRefused(`${path} is not on the tip of main (or not valid there)`);
-  const plan = planRollback(doc, request.env, await stageHistory(git, path, tip), request.to, request.reason);
+  const plan = planRollback(doc, request.env, await stageHistory(git, path, tip), request.to, request.reason, request.trailers);
   return { plan, text: setStage(text, request.env, plan.to) };
 }

@@ -1,5 +1,6 @@
 import type { RolloutDocument } from '../config/schema/index.ts';
 import type { StageChange } from '../git/stage-history.ts';
+import { oneLine, withTrailers, type Trailer } from './trailers.ts';
 
 /** A rollback that may not be done: upward, to where it is, or with nothing to undo. */
 export class RollbackRefused extends Error {
@@ -16,19 +17,25 @@ export interface RollbackPlan {
   reverts?: StageChange;
   /** One line: what moves where. */
   summary: string;
-  /** The commit message: a git revert's when it undoes an advance, so history marks it as one. */
+  /**
+   * The commit message: a git revert's when it undoes an advance, so history marks it as one.
+   * Ends in a trailer block (Reason, then the request's own trailers); no untrusted text in it
+   * spans lines.
+   */
   message: string;
 }
 
 /**
  * Where a rollback goes. Default: back to where the last advance into the current stage
  * came from (that advance is what is undone). `to`: that stage, which must be below the
- * current one — a rollback never moves up.
+ * current one — a rollback never moves up. `reason` and `trailers` may come from an alert
+ * or a dispatch input: they land in the message as single-line trailers.
  */
-export function planRollback(rollout: RolloutDocument, env: string, history: StageChange[], to: string | undefined, reason: string): RollbackPlan {
+export function planRollback(rollout: RolloutDocument, env: string, history: StageChange[], to: string | undefined, reason: string, trailers: Trailer[] = []): RollbackPlan {
   const name = rollout.metadata.name;
   const names = rollout.spec.stages.map((s) => s.name);
-  const current = rollout.spec.environments[env]?.stage;
+  // env may be an alert's label: only the rollout's own environments, never Object.prototype's keys.
+  const current = Object.hasOwn(rollout.spec.environments, env) ? rollout.spec.environments[env].stage : undefined;
   if (!current) throw new RollbackRefused(`${name} is not in ${env}`);
   const pct = (s: string) => rollout.spec.stages.find((x) => x.name === s)!.percentage;
   let target = to;
@@ -41,8 +48,7 @@ export function planRollback(rollout: RolloutDocument, env: string, history: Sta
   if (!names.includes(target)) throw new RollbackRefused(`${name} has no stage "${target}" (stages: ${names.join(', ')})`);
   if (names.indexOf(target) >= names.indexOf(current)) throw new RollbackRefused(`${target} is not below ${current}: a rollback never moves a rollout up`);
   const line = `Roll back ${name} in ${env}: ${current} → ${target} (${pct(current)} % → ${pct(target)} %)`;
-  const message = reverts
-    ? `Revert "${reverts.subject}"\n\nThis reverts commit ${reverts.sha} for ${env}.\n${line}.\nReason: ${reason}`
-    : `${line}\n\nReason: ${reason}`;
+  const body = reverts ? `Revert "${oneLine(reverts.subject)}"\n\nThis reverts commit ${reverts.sha} for ${env}.\n${line}.` : line;
+  const message = withTrailers(body, [{ token: 'Reason', value: oneLine(reason) || 'none given' }, ...trailers]);
   return { rollout: name, env, from: current, to: target, percentage: { from: pct(current), to: pct(target) }, ...(reverts ? { reverts } : {}), summary: line, message };
 }

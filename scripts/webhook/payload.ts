@@ -1,8 +1,11 @@
+import { ALERT_KEY, oneLine, type Trailer } from '../rollback/trailers.ts';
+
 /** One alert of an Alertmanager webhook payload (version 4). */
 export interface WebhookAlert {
   status: 'firing' | 'resolved';
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
+  /** Maps, not objects: a label named `__proto__` or `constructor` is just a label. */
+  labels: ReadonlyMap<string, string>;
+  annotations: ReadonlyMap<string, string>;
   startsAt: string;
   fingerprint?: string;
 }
@@ -14,7 +17,10 @@ export interface RollbackAsk {
   env: string;
   to?: string;
   alertname: string;
+  /** One line, no control characters: it becomes the commit's Reason trailer. */
   reason: string;
+  /** The commit's trailers after Reason: the Alert-Key that marks the rollback as done for this alert. */
+  trailers: Trailer[];
 }
 
 /** The payload's alerts, or a reason it is not an Alertmanager payload. */
@@ -23,9 +29,12 @@ export function parsePayload(body: unknown): { alerts: WebhookAlert[] } | { erro
   const alerts: WebhookAlert[] = [];
   for (const a of (body as { alerts: unknown[] }).alerts) {
     if (!a || typeof a !== 'object') return { error: 'an alert is not an object' };
-    const x = a as Partial<WebhookAlert>;
-    if ((x.status !== 'firing' && x.status !== 'resolved') || !x.labels || typeof x.labels !== 'object') return { error: 'an alert has no status or labels' };
-    alerts.push({ status: x.status, labels: x.labels, annotations: x.annotations ?? {}, startsAt: String(x.startsAt ?? ''), ...(x.fingerprint ? { fingerprint: String(x.fingerprint) } : {}) });
+    const x = a as Record<string, unknown>;
+    const status = own(x, 'status');
+    const labels = own(x, 'labels');
+    if ((status !== 'firing' && status !== 'resolved') || !labels || typeof labels !== 'object') return { error: 'an alert has no status or labels' };
+    const fingerprint = own(x, 'fingerprint');
+    alerts.push({ status, labels: stringMap(labels), annotations: stringMap(own(x, 'annotations')), startsAt: String(own(x, 'startsAt') ?? ''), ...(fingerprint ? { fingerprint: String(fingerprint) } : {}) });
   }
   return { alerts };
 }
@@ -33,17 +42,36 @@ export function parsePayload(body: unknown): { alerts: WebhookAlert[] } | { erro
 /**
  * What a firing alert asks rollgate to do: only alerts exported with `rollgate_rollback="true"`
  * (rules with onFire.rollback) that name a rollout and an environment. Resolved alerts ask nothing.
+ * Labels and annotations are untrusted text: whatever of them reaches the commit message is
+ * flattened to one line, so none of it can forge a trailer.
  */
 export function rollbackAsk(alert: WebhookAlert): RollbackAsk | undefined {
   const l = alert.labels;
-  if (alert.status !== 'firing' || l.rollgate_rollback !== 'true' || !l.rollout || !l.env) return undefined;
-  const alertname = l.alertname ?? 'alert';
+  const rollout = l.get('rollout');
+  const env = l.get('env');
+  if (alert.status !== 'firing' || l.get('rollgate_rollback') !== 'true' || !rollout || !env) return undefined;
+  const alertname = oneLine(l.get('alertname') || 'alert', 200);
+  const key = [rollout, env, alert.fingerprint ?? alertname, alert.startsAt].map((part) => oneLine(part, 200)).join('|');
+  const summary = oneLine(alert.annotations.get('summary') ?? '');
+  const to = l.get('rollback_to');
   return {
-    key: `${l.rollout}|${l.env}|${alert.fingerprint ?? alertname}|${alert.startsAt}`,
-    rollout: l.rollout,
-    env: l.env,
-    ...(l.rollback_to ? { to: l.rollback_to } : {}),
+    key,
+    rollout,
+    env,
+    ...(to ? { to } : {}),
     alertname,
-    reason: `alert ${alertname} (${l.severity ?? 'unknown severity'}) fired at ${alert.startsAt}${alert.annotations.summary ? `: ${alert.annotations.summary}` : ''}\nAlert-Key: ${l.rollout}|${l.env}|${alert.fingerprint ?? alertname}|${alert.startsAt}`,
+    reason: oneLine(`alert ${alertname} (${l.get('severity') || 'unknown severity'}) fired at ${alert.startsAt}${summary ? `: ${summary}` : ''}`),
+    trailers: [{ token: ALERT_KEY, value: key }],
   };
+}
+
+/** A payload field, only when the object has it itself (JSON.parse keeps `__proto__` as an own key). */
+function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** The string-valued entries of a labels or annotations object; anything else is dropped. */
+function stringMap(value: unknown): Map<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return new Map();
+  return new Map(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
