@@ -124,11 +124,11 @@ describe('the gate core against the GitHub port fake', () => {
     fake.addReview(number, { login: 'bob', state: 'APPROVED', commitId: head });
     fake.addReview(number, { login: 'carol', state: 'APPROVED', commitId: 'd'.repeat(40) }); // on an older commit: does not count
     const report = await runGate({
-      model,
-      rollout: model.rolloutByName.get('qb-td-calculator-v2')!,
+      head: model,
+      rollout: 'qb-td-calculator-v2',
       env: 'staging',
       git: gitAt(repo.dir),
-      provider: staticFileProvider(metricsFile(GOOD)),
+      provider: () => staticFileProvider(metricsFile(GOOD)),
       now: Date.now(),
       pr: { github: fake, pullRequest: await fake.getPullRequest(number) },
     });

@@ -76,7 +76,7 @@ describe('rollgate plan: the PR policy', () => {
     expect(r.out.changes).toEqual([expect.objectContaining({ kind: 'rollback', from: 'staged', to: 'canary' })]);
   });
 
-  it('refuses changing a gate and advancing through it in one PR', () => {
+  it('refuses changing a gate and advancing through it in one PR (the advance comes alone)', () => {
     const { repo, plan, commit } = pr();
     repo.git('checkout', '-q', 'main');
     repo.commit(FILE, (t) => t + GATE, 'Add a gate', ago(60));
@@ -84,8 +84,8 @@ describe('rollgate plan: the PR policy', () => {
     commit((t) => setStage('production', 'staged')(t.replace("value: 24 }", "value: 1 }")), 'Weaken the gate and pass it');
     const r = plan();
     expect(r.code).toBe(1);
-    expect(codes(r.out)).toEqual(['policy/gate-and-advance']);
-    expect(r.out.changes.map((c: { kind: string }) => c.kind).sort()).toEqual(['advance', 'gate-edit']);
+    expect(codes(r.out)).toEqual(['policy/advance-alone']);
+    expect(r.out.changes.map((c: { kind: string }) => c.kind).sort()).toEqual(['advance', 'gate']);
   });
 
   it('refuses changing the percentage of a live stage, not of one nobody is in', () => {

@@ -38,13 +38,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const existing = github ? await github.findPullRequest(branch) : undefined;
 
   const report = await runGate({
-      model,
-      rollout,
+      rollout: rollout.doc.metadata.name,
       env,
-      to: values.to,
+      ...(values.to !== undefined ? { to: values.to } : {}),
       base: baseSha,
+      head: model,
       git,
-      provider: openProvider(dir, spec.environments[env].metrics, io.env, values.metrics),
+      provider: (settings, staticText) => openProvider(dir, settings, io.env, values.metrics, staticText),
       now: io.now(),
       ...(github && existing ? { pr: { github, pullRequest: existing } } : {}),
   });

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { parseArgs, styleText, type ParseArgsConfig } from 'node:util';
 import type { ConfigModel } from '../config/model.ts';
 import { renderText, type TextStyle } from '../report/text.ts';
+import type { Git } from '../git/port.ts';
+import { validateAt } from '../rules/validate-at-ref.ts';
 import { validateRepository, type Validation } from '../rules/validate-repository.ts';
 
 /** What a command may touch of the process: passed in so commands stay testable. */
@@ -106,4 +108,22 @@ export function rolloutArg(model: ConfigModel, positionals: string[]) {
   const rollout = model.rolloutByName.get(positionals[0]);
   if (!rollout) throw new UsageError(`no rollout "${positionals[0]}" (known: ${[...model.rolloutByName.keys()].join(', ')})`);
   return rollout;
+}
+
+/**
+ * The model a PR proposes: read from git objects at `headRef` (the trusted gate job never
+ * checks a PR out), or the work tree when no ref is given. Invalid: printed, ConfigInvalid.
+ */
+export async function loadHeadModel(io: Io, dir: string, git: Git, headRef: string | undefined): Promise<{ model: ConfigModel; sha?: string }> {
+  if (headRef === undefined) return { model: (await loadValidConfig(io, dir)).model };
+  if (!(await git.resolve(headRef))) throw new UsageError(`--head ${headRef}: no such ref`);
+  const v = await validateAt(git, headRef);
+  if (!v.ok) {
+    const errors = v.diagnostics.filter((d) => d.severity === 'error');
+    const sources = new Map<string, string>();
+    for (const d of errors) if (!sources.has(d.file)) sources.set(d.file, (await git.show(v.sha, d.file)) ?? '');
+    io.stderr(renderText(errors, sources, sources.size));
+    throw new ConfigInvalid(`the config at ${headRef} (${v.sha.slice(0, 7)}) is invalid; fix it first (rollgate validate)`);
+  }
+  return { model: v.model, sha: v.sha };
 }

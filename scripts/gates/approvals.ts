@@ -1,4 +1,4 @@
-import type { Review } from '../github/port.ts';
+import type { GitHub, Review } from '../github/port.ts';
 import type { ApprovalReport } from './report.ts';
 
 /**
@@ -18,4 +18,15 @@ export function countApprovals(required: { group: string; count: number }[], mem
     const approvedBy = [...approvers].filter((a) => inGroup.has(a)).sort();
     return { group, required: count, approvedBy, ok: approvedBy.length >= count };
   });
+}
+
+/** Logins of each named group (teams `@org/team` expanded through GitHub); a group not declared has no members. */
+export async function groupMembers(github: Pick<GitHub, 'teamMembers'>, declared: Record<string, { members: string[] }>, names: Iterable<string>): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const name of new Set(names)) {
+    const listed = Object.hasOwn(declared, name) ? declared[name].members : [];
+    const logins = await Promise.all(listed.map((m) => (m.includes('/') ? github.teamMembers(m) : Promise.resolve([m.replace(/^@/, '')]))));
+    out.set(name, logins.flat());
+  }
+  return out;
 }

@@ -18,6 +18,8 @@ export interface Git {
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /** Commits that touched `path`, newest first (first-parent history of `ref`, default HEAD). */
   log(path: string, ref?: string): Promise<Commit[]>;
+  /** Every commit of the first-parent history of `ref` with its committer date (ISO 8601), newest first. */
+  firstParents(ref: string): Promise<{ sha: string; date: string }[]>;
   /** A file's text at a commit, or undefined when it did not exist there. */
   show(sha: string, path: string): Promise<string | undefined>;
   /** Files under `paths` at `ref`. */

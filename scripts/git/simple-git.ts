@@ -46,6 +46,16 @@ export function gitAt(dirOf: string): Git {
           return { sha, date, author, subject, body: body ?? '' };
         });
     },
+    async firstParents(ref) {
+      const out = await git.raw(['log', '--first-parent', `--format=%H${SEP}%cI`, ref]);
+      return out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [sha, date] = line.split(SEP);
+          return { sha, date };
+        });
+    },
     async listFiles(ref, paths) {
       const out = await git.raw(['ls-tree', '-r', '--name-only', ref, '--', ...paths]);
       return out.split('\n').filter(Boolean);

@@ -13,13 +13,15 @@ export class MetricsProviderError extends Error {
 
 /**
  * The metrics provider of one environment, from its settings in environments.yaml;
- * `--metrics FILE` (resolved against the working directory) wins over them. Secrets come from `env`.
+ * `--metrics FILE` (resolved against the working directory) wins over them. Secrets come from `env`;
+ * `settings` must come from the trusted model (base's in a PR), so a token goes only where base says.
  */
-export function openProvider(dir: string, settings: MetricsSettings, env: NodeJS.ProcessEnv, metricsFile?: string): MetricsProvider {
+export function openProvider(dir: string, settings: MetricsSettings, env: NodeJS.ProcessEnv, metricsFile?: string, staticText?: string): MetricsProvider {
   if (metricsFile !== undefined) return staticFileProvider(resolve(metricsFile), metricsFile);
   if (settings.type === 'static') {
     if (!settings.file) throw new MetricsProviderError('the static metrics provider has no file');
-    return staticFileProvider(resolve(dir, settings.file), settings.file);
+    // In a PR the file is base's, read from git: `staticText`; a PR cannot supply its own numbers.
+    return staticFileProvider(resolve(dir, settings.file), settings.file, staticText);
   }
   if (settings.type === 'none') return { name: 'none', measure: async () => ({ ok: false, reason: 'no metrics provider for this environment' }) };
 

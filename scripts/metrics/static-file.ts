@@ -23,8 +23,8 @@ const VARIANTS = ['treatment', 'control'] as const;
  * Answers from a YAML or JSON file (`--metrics FILE`): metric → number, or → {treatment, control}.
  * Reads and checks the whole file now, so a broken file fails before any gate runs.
  */
-export function staticFileProvider(path: string, shownAs: string = path): MetricsProvider {
-  const entries = readMetricsFile(path, shownAs);
+export function staticFileProvider(path: string, shownAs: string = path, text?: string): MetricsProvider {
+  const entries = readMetricsFile(path, shownAs, text);
   return {
     name: `file ${shownAs}`,
     async measure(request): Promise<Measurement> {
@@ -43,10 +43,10 @@ export function staticFileProvider(path: string, shownAs: string = path): Metric
   };
 }
 
-function readMetricsFile(path: string, shownAs: string): Map<string, Entry> {
+function readMetricsFile(path: string, shownAs: string, given?: string): Map<string, Entry> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = given ?? readFileSync(path, 'utf8');
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     throw new MetricsFileError(`cannot read the metrics file (${e.code === 'ENOENT' ? 'no such file' : (e.code ?? e.message)})`, shownAs);

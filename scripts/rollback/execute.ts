@@ -1,4 +1,4 @@
-import { rolloutAt } from '../gates/at-ref.ts';
+import { rolloutAt } from '../rules/validate-at-ref.ts';
 import { setStage } from '../git/edit-stage.ts';
 import type { Git } from '../git/port.ts';
 import { stageHistory } from '../git/stage-history.ts';

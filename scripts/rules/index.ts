@@ -9,6 +9,7 @@ import { runbookRequired } from './alert/runbook-required.ts';
 import { unknownChannel } from './alert/unknown-channel.ts';
 import { metricsSettings } from './env/metrics-settings.ts';
 import { promotionOrder } from './env/promotion-order.ts';
+import { configOwners } from './env/config-owners.ts';
 import { storeSettings } from './env/store-settings.ts';
 import { atLeast } from './gate/at-least.ts';
 import { boundsOrder } from './gate/bounds-order.ts';
@@ -67,6 +68,7 @@ export const RULES: readonly Rule[] = [
   storeSettings,
   metricsSettings,
   promotionOrder,
+  configOwners,
   // metrics catalog
   duplicateMetric,
   querySyntax,

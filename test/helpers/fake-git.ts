@@ -7,6 +7,7 @@ export function fakeGit(sha: string, over: Partial<Git> = {}): Git {
     resolve: async () => sha,
     isAncestor: async () => true,
     log: async () => [],
+    firstParents: async () => [],
     show: async () => undefined,
     listFiles: async () => [],
     commitFile: async () => sha,

@@ -55,6 +55,9 @@ export const environmentsSpec = z
       )
       .default({})
       .describe('Named groups that gates require approvals from'),
+    configOwners: kebabName
+      .optional()
+      .describe('The approver group that reviews every config change that could make a later gate weaker (gates, rollback matrix, metric catalog, providers, approver groups, alerts); its approval is required on such a PR besides the approvals of the gates it touches'),
   })
   .describe('Environments, their stores and metrics providers');
 

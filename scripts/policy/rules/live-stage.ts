@@ -1,18 +1,22 @@
-import type { PolicyRule } from '../rule.ts';
+import { baseStageNames, refuseMove, type PolicyRule } from '../rule.ts';
 
+const CAUSES = new Set(['percentage', 'stages', 'stickiness', 'flag']);
+
+/**
+ * A flag serves more users while its environment stays in (or goes back to) a stage: the
+ * stage was raised in place, or users were bucketed anew. No gate guards that.
+ */
 export const liveStage: PolicyRule = {
   code: 'policy/live-stage',
-  description: 'The percentage (or shadow) of a stage an environment is in never changes in place',
-  check({ base, head, changes }) {
-    return changes
-      .filter((c) => c.kind === 'stage-list-edit' && c.stage)
-      .flatMap((c) => {
-        const b = base.rolloutByName.get(c.rollout)!.doc;
-        const was = b.spec.stages.find((s) => s.name === c.stage);
-        const now = head.rolloutByName.get(c.rollout)?.doc.spec.stages.find((s) => s.name === c.stage);
-        if (!was || (now && now.percentage === was.percentage && now.shadow === was.shadow)) return [];
-        const live = Object.entries(b.spec.environments).filter(([, e]) => e.stage === c.stage).map(([env]) => env);
-        return live.length ? [{ code: this.code, change: c, message: `${c.rollout}: stage ${c.stage} is live in ${live.join(', ')}; ${now ? `its percentage changes ${was.percentage} % → ${now.percentage} %` : 'it is removed'}`, hint: 'add a new stage and advance to it, so the move has a gate and a revert' }] : [];
-      });
+  description: 'A stage an environment is in never serves more users in place: not a higher percentage, not a new bucketing',
+  check({ moves, changes }) {
+    return moves.flatMap((m) => {
+      const names = baseStageNames(m);
+      if (!m.base || m.from === undefined || !names.includes(m.to) || names.indexOf(m.to) > names.indexOf(m.from)) return [];
+      const cause = changes.find((c) => c.rollout === m.rollout && CAUSES.has(c.kind) && (c.kind !== 'percentage' || c.stage === m.to)) ?? changes.find((c) => c.rollout === m.rollout && CAUSES.has(c.kind));
+      const grows = m.exposure.map((e) => e.key).join(', ');
+      const refusal = refuseMove(this.code, m, `${m.rollout}: ${grows} would serve more users in ${m.env} while it stays at ${m.to}${cause ? ` (${cause.detail})` : ''}`, 'add a new stage and advance to it, so the move has a gate and a revert');
+      return [cause?.file ? { ...refusal, change: { ...refusal.change, file: cause.file, ...(cause.path ? { path: cause.path } : {}) } } : refusal];
+    });
   },
 };
