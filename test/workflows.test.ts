@@ -13,8 +13,21 @@ describe.each(workflows)('.github/workflows/%s', (name) => {
   const text = readFileSync(join(dir, name), 'utf8');
   const wf = parse(text) as { on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, { steps?: { uses?: string }[]; permissions?: unknown }> };
 
-  it('never uses pull_request_target', () => {
-    expect(Object.keys(wf.on ?? {})).not.toContain('pull_request_target');
+  // pull_request_target runs with secrets and a write token: only gate.yml may use it, and
+  // only to run base's code (no PR ref checked out, no install scripts). attacks.test.ts runs it.
+  it('uses pull_request_target only to run base code', () => {
+    if (!Object.keys(wf.on ?? {}).includes('pull_request_target')) return;
+    expect(name).toBe('gate.yml');
+    const steps = Object.values(wf.jobs).flatMap((j) => (j.steps ?? []) as { uses?: string; run?: string; with?: Record<string, unknown> }[]);
+    for (const s of steps.filter((x) => x.uses?.startsWith('actions/checkout@'))) expect(s.with?.ref, 'checkout of another ref than base').toBeUndefined();
+    for (const s of steps.filter((x) => /\bnpm (ci|install)\b/.test(x.run ?? ''))) expect(s.run).toContain('--ignore-scripts');
+    expect(text).not.toMatch(/github\.event\.pull_request\.head\.(ref|sha)/);
+  });
+
+  it('a workflow run for a PR review has no permissions at all', () => {
+    if (!Object.keys(wf.on ?? {}).includes('pull_request_review')) return;
+    expect(wf.permissions).toEqual({});
+    for (const job of Object.values(wf.jobs)) expect(job.permissions).toBeUndefined();
   });
 
   it('sets least-privilege permissions at the top (read-only contents unless a job widens it)', () => {
@@ -47,7 +60,7 @@ function rollgateCalls(file: string): string[] {
 
 // Inputs such as a workflow_dispatch rollout name are untrusted: "--emergency" as a name must
 // stay a name. So options come first, each value bound with "=", then "--", then positionals.
-describe.each(['rollback.yml', 'sync.yml', 'validate.yml'])('rollgate calls in .github/workflows/%s', (file) => {
+describe.each(['rollback.yml', 'sync.yml', 'validate.yml', 'gate.yml'])('rollgate calls in .github/workflows/%s', (file) => {
   const calls = rollgateCalls(file);
 
   it('has rollgate calls', () => expect(calls.length).toBeGreaterThan(0));
