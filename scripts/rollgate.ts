@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   webhook: { summary: 'receive Alertmanager webhooks and roll back in git', load: () => import('./commands/webhook.ts') },
   advance: { summary: 'open the PR that advances a rollout one stage, with its gate report', load: () => import('./commands/advance.ts') },
   gate: { summary: 'evaluate the gate into the next stage: GO, NO-GO, CONDITIONAL, INCONCLUSIVE', load: () => import('./commands/gate.ts') },
+  doctor: { summary: "check the GitHub settings rollgate's guarantees rest on (protection, CODEOWNERS, tokens)", load: () => import('./commands/doctor.ts') },
 };
 
 const USAGE = `rollgate — feature-flag rollouts as code

@@ -5,7 +5,7 @@ import { gitHubFromEnv, GitHubEnvError, gitHubSettingsFromEnv } from '../scripts
 import { octokitGitHub } from '../scripts/github/octokit.ts';
 import { GitHubError, type Annotation, type GitHub } from '../scripts/github/port.ts';
 import { FakeGitHub, type GitHubSeeds } from './helpers/fake-github.ts';
-import { GitHubServer, type ApiAnnotation } from './helpers/github-server.ts';
+import { GitHubServer, type ApiAnnotation, type ProtectionSettings } from './helpers/github-server.ts';
 
 // Looks like a real installation token, so a leak would be recognisable in any message.
 const TOKEN = 'ghs_R0llg4teT0kenThatMustNeverBePrinted';
@@ -377,5 +377,149 @@ describe('the fake and the real adapter', () => {
     expect(server.requestsTo('GET', /\/issues\/1\/comments$/).length).toBeGreaterThan(2);
     expect(server.requestsTo('PATCH', /\/check-runs\//)).toHaveLength(1);
     expect(fake.callsOf('createCheckRun')).toHaveLength(1);
+  });
+});
+
+describe('repository settings', () => {
+  const full: ProtectionSettings = {
+    required_status_checks: { strict: true, contexts: ['validate', 'gate'] },
+    enforce_admins: false,
+    required_pull_request_reviews: { dismiss_stale_reviews: true, require_code_owner_reviews: true, required_approving_review_count: 2, bypass_pull_request_allowances: { users: ['alice'], teams: ['sre'] } },
+    restrictions: null,
+    allow_force_pushes: true,
+  };
+
+  it('reads classic branch protection (the older contexts list too); 404 "Branch not protected" is undefined, an unknown branch an error', async () => {
+    const { server, gh } = await setup();
+    server.setBranchProtection('main', full);
+    expect(await gh.branchProtection('main')).toEqual({
+      pullRequest: { approvals: 2, codeOwners: true, dismissStale: true, lastPushApproval: false, bypass: ['@alice', 'team sre'] },
+      checks: { strict: true, required: [{ context: 'validate', appId: null }, { context: 'gate', appId: null }] },
+      enforceAdmins: false,
+      allowForcePushes: true,
+      allowDeletions: false,
+    });
+    server.setBranchProtection('main', { ...full, required_pull_request_reviews: null, required_status_checks: null, enforce_admins: true, allow_force_pushes: false });
+    expect(await gh.branchProtection('main')).toEqual({ enforceAdmins: true, allowForcePushes: false, allowDeletions: false });
+
+    server.setBranchProtection('main', undefined);
+    expect(await gh.branchProtection('main')).toBeUndefined();
+    const unknown = await failure(gh.branchProtection('no-such-branch'));
+    expect(unknown.status).toBe(404);
+    expect(unknown.message).toContain('read branch protection of no-such-branch: 404 Branch not found');
+  });
+
+  it('says a 403 on settings needs admin rights', async () => {
+    const { server, gh } = await setup();
+    server.failNext(403, 'Resource not accessible by integration');
+    const error = await failure(gh.workflowPermissions());
+    expect(error.status).toBe(403);
+    expect(error.message).toMatch(/read the default workflow permissions: 403 Resource not accessible by integration.* — reading Actions settings needs admin access/);
+  });
+
+  it('reads the active ruleset rules of a branch across pages, and their rulesets with parents', async () => {
+    const { server, gh } = await setup(2);
+    const id = server.addRuleset(
+      {
+        name: 'main',
+        enforcement: 'active',
+        conditions: { ref_name: { include: ['refs/heads/main', 'refs/heads/release/**'], exclude: [] } },
+        bypass_actors: [{ actor_type: 'RepositoryRole', actor_id: 5, bypass_mode: 'pull_request' }],
+        rules: [
+          { type: 'deletion' },
+          { type: 'non_fast_forward' },
+          { type: 'required_linear_history' },
+          { type: 'pull_request', parameters: { required_approving_review_count: 1, dismiss_stale_reviews_on_push: false, require_code_owner_review: true, require_last_push_approval: false, required_review_thread_resolution: true } },
+          { type: 'required_status_checks', parameters: { strict_required_status_checks_policy: true, required_status_checks: [{ context: 'validate', integration_id: 15368 }] } },
+        ],
+      },
+      { organization: true },
+    );
+    server.addRuleset({ name: 'off', enforcement: 'disabled', conditions: { ref_name: { include: ['~ALL'], exclude: [] } }, rules: [{ type: 'deletion' }] });
+
+    expect(await gh.branchRules('main')).toEqual([
+      { type: 'deletion', ruleset: id },
+      { type: 'non_fast_forward', ruleset: id },
+      { type: 'other', name: 'required_linear_history', ruleset: id },
+      { type: 'pull_request', ruleset: id, review: { approvals: 1, codeOwners: true, dismissStale: false, lastPushApproval: false } },
+      { type: 'required_status_checks', ruleset: id, strict: true, checks: [{ context: 'validate', appId: 15368 }] },
+    ]);
+    expect(server.requestsTo('GET', '/repos/octo-org/rollouts/rules/branches/main')).toHaveLength(3);
+    expect(await gh.branchRules('release/2025/q1')).toHaveLength(5);
+    expect(await gh.branchRules('feature')).toEqual([]);
+    expect(await gh.ruleset(id)).toEqual({ id, name: 'main', source: 'octo-org', sourceType: 'Organization', enforcement: 'active', bypassActors: [{ type: 'RepositoryRole', id: 5, mode: 'pull_request' }] });
+    expect((await failure(gh.ruleset(1))).status).toBe(404);
+  });
+
+  it('reads a user permission (404: no such user), the workflow token defaults and CODEOWNERS errors', async () => {
+    const { server, gh } = await setup();
+    server.setRole('rollgate-bot', 'maintain');
+    server.setRole('reader', 'triage');
+    expect(await gh.permissionOf('rollgate-bot')).toEqual({ permission: 'write', role: 'maintain' });
+    expect(await gh.permissionOf('reader')).toEqual({ permission: 'read', role: 'triage' });
+    expect(await gh.permissionOf('nobody')).toBeUndefined();
+
+    expect(await gh.workflowPermissions()).toEqual({ defaultPermissions: 'read', canApprovePullRequests: false });
+    server.setWorkflowPermissions({ default_workflow_permissions: 'write', can_approve_pull_request_reviews: true });
+    expect(await gh.workflowPermissions()).toEqual({ defaultPermissions: 'write', canApprovePullRequests: true });
+
+    expect(await gh.codeownersErrors('main')).toBeUndefined();
+    server.setFile('docs/CODEOWNERS', 'main', '* @nobody\n');
+    expect(await gh.codeownersErrors('main')).toEqual([]);
+    server.setCodeownersErrors('main', [{ line: 1, column: 3, kind: 'Unknown owner', message: 'Unknown owner on line 1', path: 'docs/CODEOWNERS', suggestion: null }]);
+    expect(await gh.codeownersErrors('main')).toEqual([{ line: 1, column: 3, kind: 'Unknown owner', message: 'Unknown owner on line 1', path: 'docs/CODEOWNERS' }]);
+    expect(server.requestsTo('GET', '/repos/octo-org/rollouts/codeowners/errors').map((r) => r.query.ref)).toEqual(['main', 'main', 'main']);
+  });
+});
+
+describe('mergedAt', () => {
+  /** The same merges seeded on either double; returns the port's answers. */
+  async function scenario(gh: GitHub, seeds: GitHubSeeds) {
+    const sha = (c: string) => c.repeat(40);
+    const merged = seeds.addPullRequest({ head: 'rollgate/advance/checkout/production', headSha: sha('a') });
+    seeds.mergePullRequest(merged, { mergedAt: '2025-03-01T10:00:00Z', mergeCommitSha: sha('m'), commits: [sha('1'), sha('a')] });
+    const open = seeds.addPullRequest({ head: 'feature', headSha: sha('b') });
+    const release = seeds.addPullRequest({ head: 'hotfix', base: 'release', headSha: sha('c') });
+    seeds.mergePullRequest(release, { mergedAt: '2025-02-01T00:00:00Z', mergeCommitSha: sha('r') });
+    // A commit two merged PRs carried: the earliest merge brought it.
+    const first = seeds.addPullRequest({ head: 'one', headSha: sha('d') });
+    seeds.mergePullRequest(first, { mergedAt: '2025-01-05T00:00:00Z', commits: [sha('e')] });
+    const second = seeds.addPullRequest({ head: 'two', headSha: sha('f') });
+    seeds.mergePullRequest(second, { mergedAt: '2025-01-09T00:00:00Z', commits: [sha('e')] });
+    return {
+      mergeCommit: await gh.mergedAt(sha('m')),
+      insideThePr: await gh.mergedAt(sha('1')),
+      onMain: await gh.mergedAt(sha('m'), 'main'),
+      onlyOpen: await gh.mergedAt(sha('b')),
+      otherBase: await gh.mergedAt(sha('r'), 'main'),
+      anyBase: await gh.mergedAt(sha('r')),
+      carriedTwice: await gh.mergedAt(sha('e')),
+      none: await gh.mergedAt(sha('9')),
+      states: [seeds.pullRequestOf(merged).state, seeds.pullRequestOf(open).state],
+    };
+  }
+
+  it('is when the PR that brought the commit in was merged, from the fake and through octokit alike', async () => {
+    const fake = new FakeGitHub();
+    const fromFake = await scenario(fake, fake);
+    const { server, gh } = await setup(1);
+    const fromServer = await scenario(gh, server);
+    expect(fromServer).toEqual({
+      mergeCommit: '2025-03-01T10:00:00Z',
+      insideThePr: '2025-03-01T10:00:00Z',
+      onMain: '2025-03-01T10:00:00Z',
+      onlyOpen: undefined,
+      otherBase: undefined,
+      anyBase: '2025-02-01T00:00:00Z',
+      carriedTwice: '2025-01-05T00:00:00Z',
+      none: undefined,
+      states: ['closed', 'open'],
+    });
+    expect(fromFake).toEqual(fromServer);
+    // Every page was read (one PR a page here).
+    expect(server.requestsTo('GET', `/repos/octo-org/rollouts/commits/${'e'.repeat(40)}/pulls`)).toHaveLength(2);
+    const unknown = await failure(gh.mergedAt('not-a-commit'));
+    expect(unknown.status).toBe(422);
+    expect(unknown.message).toContain('No commit found for SHA: not-a-commit');
   });
 });

@@ -1,5 +1,17 @@
 import { Octokit } from '@octokit/rest';
-import { GitHubError, type Annotation, type CheckRun, type GitHub, type PullRequest, type Review } from './port.ts';
+import {
+  GitHubError,
+  type Annotation,
+  type BranchRule,
+  type BypassActor,
+  type CheckRun,
+  type GitHub,
+  type PullRequest,
+  type RepoPermission,
+  type Review,
+  type ReviewRules,
+  type Ruleset,
+} from './port.ts';
 
 /** Which repository octokitGitHub works on, and with what credentials. */
 export interface OctokitGitHubOptions {
@@ -31,6 +43,14 @@ interface PullFields {
 }
 
 const REVIEW_STATES = new Set<Review['state']>(['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED', 'PENDING']);
+const PERMISSIONS = new Set<RepoPermission['permission']>(['admin', 'write', 'read', 'none']);
+const ACTOR_TYPES = new Set<BypassActor['type']>(['Integration', 'OrganizationAdmin', 'RepositoryRole', 'Team', 'DeployKey', 'User']);
+
+/** Repository settings are readable only with admin rights; say so rather than leave a bare 403/404. */
+const adminHint = (setting: string) => (status: number) =>
+  status === 403 || status === 404
+    ? `reading ${setting} needs admin access: an admin's token, or a fine-grained token / GitHub App with "Administration: read" (a workflow's GITHUB_TOKEN cannot have it)`
+    : undefined;
 
 /** The GitHub port over @octokit/rest: every list paginated, errors mapped to GitHubError without the token. */
 export function octokitGitHub(options: OctokitGitHubOptions): GitHub {
@@ -188,6 +208,157 @@ export function octokitGitHub(options: OctokitGitHubOptions): GitHub {
       const raw = await call(what, () => rest.repos.getContent({ ...repoArgs, path: clean, ref, mediaType: { format: 'raw' } }));
       return typeof raw.data === 'string' ? raw.data : Buffer.from(raw.data as unknown as ArrayBuffer).toString('utf8');
     },
+
+    async mergedAt(commitSha, base) {
+      // GitHub answers with the merged PR that brought a commit of the default branch in; for other
+      // commits also open PRs that contain it, hence the merged_at filter.
+      const pulls = await call(`list pull requests of commit ${commitSha}`, () =>
+        octokit.paginate(rest.repos.listPullRequestsAssociatedWithCommit, { ...repoArgs, commit_sha: commitSha, per_page: 100 }),
+      );
+      const merged = pulls.filter((p): p is typeof p & { merged_at: string } => typeof p.merged_at === 'string' && (base === undefined || p.base.ref === base));
+      // The PR whose merge made this very commit is the answer; otherwise (a rebase merge, a commit inside a merged
+      // branch) the earliest merge that carried it.
+      const own = merged.find((p) => p.merge_commit_sha === commitSha);
+      if (own) return own.merged_at;
+      return merged.map((p) => p.merged_at).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+    },
+
+    async branchProtection(branch) {
+      const what = `read branch protection of ${branch}`;
+      let data;
+      try {
+        ({ data } = await rest.repos.getBranchProtection({ ...repoArgs, branch }));
+      } catch (error) {
+        // "Branch not protected" — and, to a token without admin rights, a plain "Not Found": both read as unprotected.
+        // A branch that does not exist is the caller's mistake.
+        if (statusOf(error) === 404 && !/branch not found/i.test(messageOf(error))) return undefined;
+        throw toGitHubError(what, error, token, baseUrl, adminHint('branch protection'));
+      }
+      const reviews = data.required_pull_request_reviews;
+      const checks = data.required_status_checks;
+      const allowances = reviews?.bypass_pull_request_allowances;
+      return {
+        ...(reviews
+          ? {
+              pullRequest: {
+                approvals: reviews.required_approving_review_count ?? 0,
+                codeOwners: reviews.require_code_owner_reviews ?? false,
+                dismissStale: reviews.dismiss_stale_reviews ?? false,
+                lastPushApproval: reviews.require_last_push_approval ?? false,
+                bypass: [
+                  ...(allowances?.users ?? []).map((u) => `@${u.login}`),
+                  ...(allowances?.teams ?? []).map((t) => `team ${t.slug}`),
+                  ...(allowances?.apps ?? []).map((a) => `app ${a?.slug ?? a?.name ?? '?'}`),
+                ],
+              },
+            }
+          : {}),
+        ...(checks
+          ? {
+              checks: {
+                strict: checks.strict ?? false,
+                // `contexts` is the older list without the source; GitHub still sends both.
+                required: checks.checks?.length ? checks.checks.map((c) => ({ context: c.context, appId: c.app_id ?? null })) : (checks.contexts ?? []).map((context) => ({ context, appId: null })),
+              },
+            }
+          : {}),
+        enforceAdmins: data.enforce_admins?.enabled ?? false,
+        // Classic protection blocks both unless allowed.
+        allowForcePushes: data.allow_force_pushes?.enabled ?? false,
+        allowDeletions: data.allow_deletions?.enabled ?? false,
+      };
+    },
+
+    async branchRules(branch) {
+      const rules = await call(
+        `read the rules of branch ${branch}`,
+        () => octokit.paginate(rest.repos.getBranchRules, { ...repoArgs, branch, per_page: 100 }),
+        // GitHub answers this for any branch name, so a 404 is about the repository.
+        (status) => (status === 404 ? `no repository ${owner}/${repo}, or the token cannot see it` : undefined),
+      );
+      return rules.map(toBranchRule);
+    },
+
+    async ruleset(id) {
+      // includes_parents: organization rulesets that apply here are readable through the repository too.
+      const { data } = await call(`read ruleset ${id}`, () => rest.repos.getRepoRuleset({ ...repoArgs, ruleset_id: id, includes_parents: true }), adminHint('a ruleset'));
+      return toRuleset(data);
+    },
+
+    async permissionOf(login) {
+      try {
+        const { data } = await rest.repos.getCollaboratorPermissionLevel({ ...repoArgs, username: login });
+        const permission = PERMISSIONS.has(data.permission as RepoPermission['permission']) ? (data.permission as RepoPermission['permission']) : 'none';
+        return { permission, role: data.role_name || permission };
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw toGitHubError(`read the permission of ${login}`, error, token, baseUrl);
+      }
+    },
+
+    async workflowPermissions() {
+      const { data } = await call('read the default workflow permissions', () => rest.actions.getGithubActionsDefaultWorkflowPermissionsRepository(repoArgs), adminHint('Actions settings'));
+      return { defaultPermissions: data.default_workflow_permissions === 'read' ? 'read' : 'write', canApprovePullRequests: data.can_approve_pull_request_reviews };
+    },
+
+    async codeownersErrors(ref) {
+      try {
+        const { data } = await rest.repos.codeownersErrors({ ...repoArgs, ref });
+        return data.errors.map((e) => ({ path: e.path, line: e.line, column: e.column, kind: e.kind, message: e.message, ...(e.suggestion ? { suggestion: e.suggestion } : {}) }));
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw toGitHubError(`read CODEOWNERS errors at ${ref}`, error, token, baseUrl);
+      }
+    },
+  };
+}
+
+type ApiRule = Awaited<ReturnType<Octokit['rest']['repos']['getBranchRules']>>['data'][number];
+type ApiRuleset = Awaited<ReturnType<Octokit['rest']['repos']['getRepoRuleset']>>['data'];
+
+function toBranchRule(rule: ApiRule): BranchRule {
+  const ruleset = rule.ruleset_id ?? 0;
+  switch (rule.type) {
+    case 'pull_request': {
+      const p = rule.parameters;
+      const review: ReviewRules = {
+        approvals: p?.required_approving_review_count ?? 0,
+        codeOwners: p?.require_code_owner_review ?? false,
+        dismissStale: p?.dismiss_stale_reviews_on_push ?? false,
+        lastPushApproval: p?.require_last_push_approval ?? false,
+      };
+      return { type: 'pull_request', ruleset, review };
+    }
+    case 'required_status_checks': {
+      const p = rule.parameters;
+      return { type: 'required_status_checks', ruleset, strict: p?.strict_required_status_checks_policy ?? false, checks: (p?.required_status_checks ?? []).map((c) => ({ context: c.context, appId: c.integration_id ?? null })) };
+    }
+    case 'non_fast_forward':
+    case 'deletion':
+      return { type: rule.type, ruleset };
+    default:
+      return { type: 'other', name: rule.type, ruleset };
+  }
+}
+
+function toRuleset(data: ApiRuleset): Ruleset {
+  const enforcement = data.enforcement === 'active' || data.enforcement === 'evaluate' ? data.enforcement : 'disabled';
+  return {
+    id: data.id,
+    name: data.name,
+    source: data.source,
+    sourceType: data.source_type ?? 'Repository',
+    enforcement,
+    ...(data.bypass_actors
+      ? {
+          bypassActors: data.bypass_actors.map((a) => ({
+            // An actor type this code does not know is still someone who bypasses: keep it, as the closest kind.
+            type: ACTOR_TYPES.has(a.actor_type) ? a.actor_type : 'User',
+            id: a.actor_id ?? null,
+            mode: a.bypass_mode ?? 'always',
+          })),
+        }
+      : {}),
   };
 }
 

@@ -1,5 +1,18 @@
 import { createHash } from 'node:crypto';
-import { GitHubError, type CheckRun, type GitHub, type PullRequest, type Review } from '../../scripts/github/port.ts';
+import {
+  CODEOWNERS_LOCATIONS,
+  GitHubError,
+  type BranchProtection,
+  type BranchRule,
+  type CheckRun,
+  type CodeownersError,
+  type GitHub,
+  type PullRequest,
+  type RepoPermission,
+  type Review,
+  type Ruleset,
+  type WorkflowPermissions,
+} from '../../scripts/github/port.ts';
 
 /** A pull request to seed; everything but `head` has a default. */
 export interface SeedPullRequest {
@@ -28,9 +41,18 @@ export interface StoredComment {
   login: string;
 }
 
+/** How a seeded PR was merged: when, the commit the merge made, and the commits it carried. */
+export interface SeedMerge {
+  mergedAt: string;
+  mergeCommitSha?: string;
+  commits?: string[];
+}
+
 /** Seeding and inspection shared by FakeGitHub and GitHubServer, so one scenario can run against both. */
 export interface GitHubSeeds {
   addPullRequest(pr: SeedPullRequest): number;
+  /** Closes the PR as merged. */
+  mergePullRequest(number: number, merge: SeedMerge): void;
   addReview(number: number, review: SeedReview): void;
   addTeam(team: string, members: string[]): void;
   setFile(path: string, ref: string, content: string): void;
@@ -58,6 +80,7 @@ export interface FakeCall {
 
 interface FakePull extends PullRequest {
   state: 'open' | 'closed';
+  merge?: SeedMerge;
 }
 
 /**
@@ -75,6 +98,12 @@ export class FakeGitHub implements GitHub, GitHubSeeds {
   private readonly files = new Map<string, Map<string, string>>();
   private readonly runs: (CheckRun & { id: number })[] = [];
   private readonly failures = new Map<keyof GitHub, GitHubError>();
+  private readonly protections = new Map<string, BranchProtection>();
+  private readonly rules = new Map<string, BranchRule[]>();
+  private readonly rulesets = new Map<number, Ruleset>();
+  private readonly permissions = new Map<string, RepoPermission>();
+  private readonly codeownersProblems = new Map<string, CodeownersError[]>();
+  private workflow: WorkflowPermissions = { defaultPermissions: 'read', canApprovePullRequests: false };
   private nextNumber = 1;
   private nextCommentId = FIRST_COMMENT_ID;
 
@@ -113,6 +142,40 @@ export class FakeGitHub implements GitHub, GitHubSeeds {
     return number;
   }
 
+  mergePullRequest(number: number, merge: SeedMerge): void {
+    const pr = this.pull(number, 'mergePullRequest');
+    pr.state = 'closed';
+    pr.merge = { ...merge, commits: [...(merge.commits ?? [])] };
+  }
+
+  // Repository settings, in the port's terms (GitHubServer takes the REST shapes instead).
+
+  /** `undefined` removes the protection. */
+  setBranchProtection(branch: string, protection: BranchProtection | undefined): void {
+    if (protection) this.protections.set(branch, structuredClone(protection));
+    else this.protections.delete(branch);
+  }
+
+  setBranchRules(branch: string, rules: BranchRule[]): void {
+    this.rules.set(branch, structuredClone(rules));
+  }
+
+  setRuleset(ruleset: Ruleset): void {
+    this.rulesets.set(ruleset.id, structuredClone(ruleset));
+  }
+
+  setPermission(login: string, permission: RepoPermission): void {
+    this.permissions.set(login.toLowerCase(), { ...permission });
+  }
+
+  setWorkflowPermissions(permissions: WorkflowPermissions): void {
+    this.workflow = { ...permissions };
+  }
+
+  setCodeownersErrors(ref: string, errors: CodeownersError[]): void {
+    this.codeownersProblems.set(ref, structuredClone(errors));
+  }
+
   addReview(number: number, review: SeedReview): void {
     const pr = this.pull(number, 'addReview');
     const list = this.reviews.get(number) ?? [];
@@ -142,8 +205,8 @@ export class FakeGitHub implements GitHub, GitHubSeeds {
     return (this.comments.get(number) ?? []).map((c) => ({ ...c }));
   }
 
-  pullRequestOf(number: number): FakePull {
-    const pr = this.pull(number, 'pullRequestOf');
+  pullRequestOf(number: number): PullRequest & { state: 'open' | 'closed' } {
+    const { merge: _merge, ...pr } = this.pull(number, 'pullRequestOf');
     return { ...pr, labels: [...pr.labels] };
   }
 
@@ -229,6 +292,53 @@ export class FakeGitHub implements GitHub, GitHubSeeds {
     return this.files.get(ref)?.get(path.replace(/^\/+/, ''));
   }
 
+  async mergedAt(commitSha: string, base?: string): Promise<string | undefined> {
+    this.enter('mergedAt', commitSha, base);
+    const merged = [...this.pulls.values()].filter(
+      (p) => p.merge && (base === undefined || p.base === base) && (p.headSha === commitSha || p.merge.mergeCommitSha === commitSha || p.merge.commits?.includes(commitSha)),
+    );
+    const own = merged.find((p) => p.merge!.mergeCommitSha === commitSha);
+    if (own) return own.merge!.mergedAt;
+    return merged.map((p) => p.merge!.mergedAt).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+  }
+
+  async branchProtection(branch: string): Promise<BranchProtection | undefined> {
+    this.enter('branchProtection', branch);
+    if (!this.knownRef(branch)) throw new GitHubError(`GitHub read branch protection of ${branch}: 404 Branch not found`, 404);
+    const protection = this.protections.get(branch);
+    return protection && structuredClone(protection);
+  }
+
+  async branchRules(branch: string): Promise<BranchRule[]> {
+    this.enter('branchRules', branch);
+    return structuredClone(this.rules.get(branch) ?? []);
+  }
+
+  async ruleset(id: number): Promise<Ruleset> {
+    this.enter('ruleset', id);
+    const ruleset = this.rulesets.get(id);
+    if (!ruleset) throw new GitHubError(`GitHub read ruleset ${id}: 404 Not Found`, 404);
+    return structuredClone(ruleset);
+  }
+
+  async permissionOf(login: string): Promise<RepoPermission | undefined> {
+    this.enter('permissionOf', login);
+    const permission = this.permissions.get(login.toLowerCase());
+    return permission && { ...permission };
+  }
+
+  async workflowPermissions(): Promise<WorkflowPermissions> {
+    this.enter('workflowPermissions');
+    return { ...this.workflow };
+  }
+
+  async codeownersErrors(ref: string): Promise<CodeownersError[] | undefined> {
+    this.enter('codeownersErrors', ref);
+    const files = this.files.get(ref);
+    if (!CODEOWNERS_LOCATIONS.some((p) => files?.has(p))) return undefined;
+    return structuredClone(this.codeownersProblems.get(ref) ?? []);
+  }
+
   // --- internals ------------------------------------------------------------------------
 
   private enter(method: keyof GitHub, ...args: unknown[]): void {
@@ -260,6 +370,6 @@ function splitTeam(team: string): { org: string; slug: string } {
 }
 
 function view(pr: FakePull): PullRequest {
-  const { state: _state, ...rest } = pr;
+  const { state: _state, merge: _merge, ...rest } = pr;
   return { ...rest, labels: [...rest.labels] };
 }

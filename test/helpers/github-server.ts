@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { components } from '@octokit/openapi-types';
-import type { Annotation, CheckRun, PullRequest } from '../../scripts/github/port.ts';
-import { BOT_LOGIN, fakeSha, FIRST_COMMENT_ID, type GitHubSeeds, type SeedPullRequest, type SeedReview, type StoredComment } from './fake-github.ts';
+import type { components, operations } from '@octokit/openapi-types';
+import { CODEOWNERS_LOCATIONS, type Annotation, type CheckRun, type PullRequest } from '../../scripts/github/port.ts';
+import { BOT_LOGIN, fakeSha, FIRST_COMMENT_ID, type GitHubSeeds, type SeedMerge, type SeedPullRequest, type SeedReview, type StoredComment } from './fake-github.ts';
 
 // The response shapes are octokit's own (GitHub's OpenAPI description), so a field octokit or the
 // adapter reads cannot drift from what GitHub sends without tsc noticing.
@@ -18,6 +18,16 @@ type ApiCheckRun = Schemas['check-run'];
 type ApiContentFile = Schemas['content-file'];
 type ApiContentDirectory = Schemas['content-directory'];
 type ApiBasicError = Schemas['basic-error'];
+type ApiBranchProtection = Schemas['branch-protection'];
+type ApiRuleDetailed = Schemas['repository-rule-detailed'];
+type ApiRuleset = Schemas['repository-ruleset'];
+type ApiPermission = Schemas['repository-collaborator-permission'];
+type ApiWorkflowPermissions = Schemas['actions-get-default-workflow-permissions'];
+type ApiCodeownersErrors = Schemas['codeowners-errors'];
+/** What an admin sends to `PUT /repos/{o}/{r}/branches/{b}/protection`: the seed of setBranchProtection. */
+export type ProtectionSettings = operations['repos/update-branch-protection']['requestBody']['content']['application/json'];
+/** What an admin sends to `POST /repos/{o}/{r}/rulesets`: the seed of addRuleset. */
+export type RulesetSettings = operations['repos/create-repo-ruleset']['requestBody']['content']['application/json'];
 type ApiValidationError = Schemas['validation-error'];
 
 /** One request as the server saw it. `path` is decoded; `authorization` is the raw header. */
@@ -52,6 +62,7 @@ interface StoredPull {
   body: string | null;
   labels: string[];
   state: 'open' | 'closed';
+  merge?: SeedMerge;
   createdAt: string;
   updatedAt: string;
 }
@@ -124,7 +135,14 @@ export class GitHubServer implements GitHubSeeds {
   private readonly files = new Map<string, Map<string, string>>();
   private readonly runs = new Map<number, StoredCheckRun>();
   private readonly failures: { status: number; message: string }[] = [];
+  private readonly protections = new Map<string, ProtectionSettings>();
+  private readonly rulesets = new Map<number, { settings: RulesetSettings; sourceType: 'Repository' | 'Organization'; source: string; hideBypass: boolean }>();
+  private readonly roles = new Map<string, string>();
+  private readonly codeownersProblems = new Map<string, ApiCodeownersErrors['errors']>();
+  // A repository created today starts like this (read-only token, no PR approvals by Actions).
+  private workflow: ApiWorkflowPermissions = { default_workflow_permissions: 'read', can_approve_pull_request_reviews: false };
   private nextNumber = 1;
+  private nextRulesetId = 4_200_001;
   private nextCommentId = FIRST_COMMENT_ID;
   private nextReviewId = 80_000_001;
   private nextRunId = 1;
@@ -186,6 +204,49 @@ export class GitHubServer implements GitHubSeeds {
       updatedAt: now,
     });
     return number;
+  }
+
+  mergePullRequest(number: number, merge: SeedMerge): void {
+    const pr = this.pull(number);
+    pr.state = 'closed';
+    pr.merge = { ...merge, commits: [...(merge.commits ?? [])] };
+    pr.updatedAt = this.tick();
+  }
+
+  // Repository settings, in the shapes an admin would send GitHub.
+
+  /** Protects `branch` as `PUT …/branches/{branch}/protection` with this body would; undefined unprotects it. */
+  setBranchProtection(branch: string, settings: ProtectionSettings | undefined): void {
+    if (settings) this.protections.set(branch, structuredClone(settings));
+    else this.protections.delete(branch);
+  }
+
+  /**
+   * Adds a ruleset as `POST …/rulesets` would; returns its id. `organization` makes it an org ruleset;
+   * `hideBypass` answers like GitHub does to a token without write access to it (no bypass_actors).
+   */
+  addRuleset(settings: RulesetSettings, options: { organization?: boolean; hideBypass?: boolean } = {}): number {
+    const id = this.nextRulesetId++;
+    this.rulesets.set(id, {
+      settings: structuredClone(settings),
+      sourceType: options.organization ? 'Organization' : 'Repository',
+      source: options.organization ? this.owner : `${this.owner}/${this.repo}`,
+      hideBypass: options.hideBypass ?? false,
+    });
+    return id;
+  }
+
+  /** `role`: admin, maintain, write, triage, read (or a custom role's name, which counts as read). */
+  setRole(login: string, role: string): void {
+    this.roles.set(login.toLowerCase(), role);
+  }
+
+  setWorkflowPermissions(settings: ApiWorkflowPermissions): void {
+    this.workflow = { ...settings };
+  }
+
+  setCodeownersErrors(ref: string, errors: ApiCodeownersErrors['errors']): void {
+    this.codeownersProblems.set(ref, structuredClone(errors));
   }
 
   addReview(number: number, review: SeedReview): void {
@@ -307,6 +368,8 @@ export class GitHubServer implements GitHubSeeds {
       if (!members) throw notFound();
       return this.page(r, url, members.map((login) => this.user(login)));
     }
+    const users = /^\/users\/([^/]+)$/.exec(r.path);
+    if (users && method === 'GET') return { status: 200, body: this.user(users[1]) };
     if (!r.path.startsWith('/repos/')) throw notFound();
     this.repoOf(r.path);
     const rest = r.path.slice(repoPrefix.length);
@@ -343,6 +406,13 @@ export class GitHubServer implements GitHubSeeds {
       }
       throw notFound();
     }
+    if ((m = /^\/commits\/([^/]+)\/pulls$/.exec(rest)) && method === 'GET') return this.page(r, url, this.pullsOfCommit(m[1]).map((p) => this.pullSimple(p)));
+    if ((m = /^\/branches\/(.+)\/protection$/.exec(rest)) && method === 'GET') return { status: 200, body: this.branchProtection(m[1]) };
+    if ((m = /^\/rules\/branches\/(.+)$/.exec(rest)) && method === 'GET') return this.page(r, url, this.rulesOf(m[1]));
+    if ((m = /^\/rulesets\/(\d+)$/.exec(rest)) && method === 'GET') return { status: 200, body: this.ruleset(Number(m[1]), r.query.includes_parents !== 'false') };
+    if ((m = /^\/collaborators\/([^/]+)\/permission$/.exec(rest)) && method === 'GET') return { status: 200, body: this.permission(m[1]) };
+    if (rest === '/actions/permissions/workflow' && method === 'GET') return { status: 200, body: { ...this.workflow } satisfies ApiWorkflowPermissions };
+    if (rest === '/codeowners/errors' && method === 'GET') return { status: 200, body: this.codeownersErrors(r.query.ref ?? this.defaultBranch) };
     if (rest === '/check-runs' && method === 'POST') return { status: 201, body: this.checkRun(this.createCheckRun(r.body)) };
     if ((m = /^\/check-runs\/(\d+)$/.exec(rest)) && method === 'PATCH') return { status: 200, body: this.checkRun(this.updateCheckRun(Number(m[1]), r.body)) };
     throw notFound();
@@ -516,6 +586,123 @@ export class GitHubServer implements GitHubSeeds {
     };
   }
 
+  // --- settings -------------------------------------------------------------------------
+
+  private branchProtection(branch: string): ApiBranchProtection {
+    if (!this.knownRef(branch)) throw notFound('Branch not found');
+    const s = this.protections.get(branch);
+    if (!s) throw notFound('Branch not protected');
+    const url = `${this.url}/repos/${this.owner}/${this.repo}/branches/${branch}/protection`;
+    const names = (logins: string[] | undefined) => (logins ?? []).map((login) => this.user(login));
+    const teams = (slugs: string[] | undefined) => (slugs ?? []).map((slug) => this.team(slug));
+    const reviews = s.required_pull_request_reviews;
+    const checks = s.required_status_checks;
+    // GitHub answers with every flag as {enabled}, and leaves out the blocks that are off.
+    return {
+      url,
+      ...(checks
+        ? {
+            required_status_checks: {
+              url: `${url}/required_status_checks`,
+              strict: checks.strict,
+              // A request may name the checks (with their app) or only the older contexts; GitHub answers with both lists.
+              contexts: checks.checks?.length ? checks.checks.map((c) => c.context) : checks.contexts,
+              checks: checks.checks?.length ? checks.checks.map((c) => ({ context: c.context, app_id: c.app_id ?? null })) : checks.contexts.map((context) => ({ context, app_id: null })),
+              contexts_url: `${url}/required_status_checks/contexts`,
+            },
+          }
+        : {}),
+      enforce_admins: { url: `${url}/enforce_admins`, enabled: s.enforce_admins === true },
+      ...(reviews
+        ? {
+            required_pull_request_reviews: {
+              url: `${url}/required_pull_request_reviews`,
+              dismiss_stale_reviews: reviews.dismiss_stale_reviews ?? false,
+              require_code_owner_reviews: reviews.require_code_owner_reviews ?? false,
+              required_approving_review_count: reviews.required_approving_review_count ?? 0,
+              require_last_push_approval: reviews.require_last_push_approval ?? false,
+              ...(reviews.bypass_pull_request_allowances
+                ? { bypass_pull_request_allowances: { users: names(reviews.bypass_pull_request_allowances.users), teams: teams(reviews.bypass_pull_request_allowances.teams), apps: [] } }
+                : {}),
+            },
+          }
+        : {}),
+      required_linear_history: { enabled: s.required_linear_history === true },
+      allow_force_pushes: { enabled: s.allow_force_pushes === true },
+      allow_deletions: { enabled: s.allow_deletions === true },
+      block_creations: { enabled: s.block_creations === true },
+      required_conversation_resolution: { enabled: s.required_conversation_resolution === true },
+      lock_branch: { enabled: s.lock_branch === true },
+      allow_fork_syncing: { enabled: s.allow_fork_syncing === true },
+    };
+  }
+
+  /** Like GitHub: active branch rulesets whose ref conditions take `branch`, whether or not it exists. */
+  private rulesOf(branch: string): ApiRuleDetailed[] {
+    const out: ApiRuleDetailed[] = [];
+    for (const [id, r] of this.rulesets) {
+      if (r.settings.enforcement !== 'active' || (r.settings.target ?? 'branch') !== 'branch') continue;
+      const ref = r.settings.conditions?.ref_name;
+      const matches = (patterns: string[] | undefined) => (patterns ?? []).some((p) => this.refMatches(p, branch));
+      if (!matches(ref?.include) || matches(ref?.exclude)) continue;
+      for (const rule of r.settings.rules ?? []) out.push({ ...rule, ruleset_source_type: r.sourceType, ruleset_source: r.source, ruleset_id: id } as ApiRuleDetailed);
+    }
+    return out;
+  }
+
+  private refMatches(pattern: string, branch: string): boolean {
+    if (pattern === '~ALL') return true;
+    if (pattern === '~DEFAULT_BRANCH') return branch === this.defaultBranch;
+    const glob = pattern.replace(/^refs\/heads\//, '');
+    const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*');
+    return new RegExp(`^${re}$`).test(branch);
+  }
+
+  private ruleset(id: number, includesParents: boolean): ApiRuleset {
+    const r = this.rulesets.get(id);
+    if (!r || (r.sourceType !== 'Repository' && !includesParents)) throw notFound();
+    const api = `${this.url}/repos/${this.owner}/${this.repo}/rulesets/${id}`;
+    return {
+      id,
+      name: r.settings.name,
+      target: r.settings.target ?? 'branch',
+      source_type: r.sourceType,
+      source: r.source,
+      enforcement: r.settings.enforcement,
+      ...(r.hideBypass ? {} : { bypass_actors: structuredClone(r.settings.bypass_actors ?? []) }),
+      current_user_can_bypass: 'never',
+      node_id: `RRS_${id}`,
+      _links: { self: { href: api }, html: { href: this.htmlUrl(`rules/${id}`) } },
+      conditions: structuredClone(r.settings.conditions ?? null),
+      rules: structuredClone(r.settings.rules ?? []),
+      created_at: '2024-06-01T00:00:00Z',
+      updated_at: '2024-06-01T00:00:00Z',
+    };
+  }
+
+  private permission(login: string): ApiPermission {
+    const role = this.roles.get(login.toLowerCase());
+    if (role === undefined) throw notFound();
+    const base = ({ admin: 'admin', maintain: 'write', write: 'write', triage: 'read', read: 'read' } as Record<string, string>)[role] ?? (role === 'none' ? 'none' : 'read');
+    return { permission: base, role_name: role, user: { ...this.user(login), permissions: { admin: base === 'admin', maintain: role === 'maintain', push: base === 'admin' || base === 'write', triage: base !== 'none', pull: base !== 'none' }, role_name: role } };
+  }
+
+  private codeownersErrors(ref: string): ApiCodeownersErrors {
+    if (!this.knownRef(ref)) throw notFound(`No commit found for the ref ${ref}`);
+    const files = this.files.get(ref);
+    // GitHub's 404 here has no body; the adapter only looks at the status.
+    if (!CODEOWNERS_LOCATIONS.some((p) => files?.has(p))) throw notFound();
+    return { errors: structuredClone(this.codeownersProblems.get(ref) ?? []) };
+  }
+
+  /** The PRs GitHub associates with a commit: only the merged ones once it is on the default branch. */
+  private pullsOfCommit(sha: string): StoredPull[] {
+    const carried = [...this.pulls.values()].filter((p) => p.headSha === sha || p.merge?.mergeCommitSha === sha || p.merge?.commits?.includes(sha));
+    if (carried.length === 0 && !/^[0-9a-f]{40}$/.test(sha)) throw invalid(`No commit found for SHA: ${sha}`);
+    const landed = carried.filter((p) => p.merge && p.base === this.defaultBranch);
+    return (landed.length ? carried.filter((p) => p.merge) : carried).sort((a, b) => b.number - a.number);
+  }
+
   // --- contents -------------------------------------------------------------------------
 
   private getContent(rawPath: string, ref: string, accept: string): { status: number; body: unknown } {
@@ -683,6 +870,26 @@ export class GitHubServer implements GitHubSeeds {
     };
   }
 
+  private team(slug: string): Schemas['team'] {
+    const api = `${this.url}/orgs/${this.owner}/teams/${slug}`;
+    return {
+      id: idOf(`team:${slug}`),
+      node_id: `T_${Buffer.from(slug).toString('base64url')}`,
+      url: api,
+      html_url: `https://github.com/orgs/${this.owner}/teams/${slug}`,
+      name: slug,
+      slug,
+      description: null,
+      privacy: 'closed',
+      notification_setting: 'notifications_enabled',
+      permission: 'push',
+      members_url: `${api}/members{/member}`,
+      repositories_url: `${api}/repos`,
+      type: 'organization',
+      parent: null,
+    };
+  }
+
   private label(name: string): ApiLabel {
     return {
       id: idOf(`label:${name}`),
@@ -724,8 +931,8 @@ export class GitHubServer implements GitHubSeeds {
       created_at: p.createdAt,
       updated_at: p.updatedAt,
       closed_at: p.state === 'closed' ? p.updatedAt : null,
-      merged_at: null,
-      merge_commit_sha: null,
+      merged_at: p.merge?.mergedAt ?? null,
+      merge_commit_sha: p.merge?.mergeCommitSha ?? null,
       assignee: null,
       assignees: [],
       requested_reviewers: [],
@@ -759,7 +966,7 @@ export class GitHubServer implements GitHubSeeds {
       requested_teams: [],
       head: { ...simple.head, user: owner },
       base: { ...simple.base, user: owner },
-      merged: false,
+      merged: p.merge !== undefined,
       mergeable: true,
       rebaseable: true,
       mergeable_state: 'clean',
