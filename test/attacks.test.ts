@@ -309,6 +309,20 @@ describe('the gate job against attacks (gate.yml as Actions runs it)', { timeout
     expect(runsOf(pr).find((r) => r.name === 'rollgate gate: checkout staging')?.conclusion).not.toBe('success');
   });
 
+  it('bake counts from GitHub’s merge time where it has one: a whole history backdated does not shorten it', async () => {
+    const repo = baseRepo(passing);
+    // Staging entered canary in a commit dated 72 h ago, on a history as old; GitHub merged its PR 1 h ago.
+    const entered = repo.commit(FILE, setStage('staging', 'off'), 'Roll staging back', ago(73));
+    const again = repo.commit(FILE, setStage('staging', 'canary'), 'Staging to canary', ago(72));
+    const merged = github.addPullRequest({ head: 'canary-again', headSha: again, author: 'mallory', body: '' });
+    github.mergePullRequest(merged, { mergedAt: ago(1), mergeCommitSha: again, commits: [entered, again] });
+    const pr = openPr(repo, 'early', edit(FILE, setStage('staging', 'staged')));
+    github.addReview(pr.number, { login: 'bob', state: 'APPROVED', commitId: pr.sha });
+    const job = await gateJob(repo, pr);
+    expectRefused(job, pr, 'policy/bake');
+    expect(output(job)).toMatch(/for (59m\d+s|1h[\dms]*) of its 24h bake/);
+  });
+
   it('a manual check ticked only inside an HTML comment, a code fence or a quote is not ticked', async () => {
     const CHECK = 'Runbook reviewed';
     const repo = baseRepo(passing, edit(FILE, (t) => t.replace("    staged:\n      mustPass:\n", `    staged:\n      mustPass:\n        - { check: ${CHECK} }\n`)));

@@ -2,6 +2,7 @@ import { EXIT_CODE } from '../gates/report.ts';
 import { runGate } from '../gates/run-gate.ts';
 import { gitAt } from '../git/simple-git.ts';
 import { gitHubFromEnv } from '../github/from-env.ts';
+import { mergeTimesFrom } from '../github/merge-times.ts';
 import { pullRequestFromEvent } from '../github/pr-context.ts';
 import { openProvider } from '../metrics/open-provider.ts';
 import { gateAnnotations, gateMarker, renderGateMarkdown, renderGateText } from '../report/gate.ts';
@@ -53,7 +54,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     git,
     provider: (settings, staticText) => openProvider(dir, settings, io.env, values.metrics, staticText),
     now: io.now(),
-    ...(github && pullRequest ? { pr: { github, pullRequest } } : {}),
+    ...(github && pullRequest ? { pr: { github, pullRequest }, mergeTimes: mergeTimesFrom(github, pullRequest.base) } : {}),
   });
 
   if (format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');

@@ -5,6 +5,7 @@ import { renderAnnotations } from '../report/github.ts';
 import { countApprovals, groupMembers } from '../gates/approvals.ts';
 import type { ApprovalReport } from '../gates/report.ts';
 import { gitHubFromEnv } from '../github/from-env.ts';
+import { mergeTimesFrom } from '../github/merge-times.ts';
 import { pullRequestFromEvent } from '../github/pr-context.ts';
 import { ConfigInvalid, formatOf, loadHeadModel, parse, repoDir, UsageError, type Io } from './common.ts';
 
@@ -53,7 +54,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const main = model.environments[0]?.doc.spec.mainBranch ?? 'main';
   const base = values.base ?? ((await git.resolve(`refs/remotes/origin/${main}`)) ? `origin/${main}` : main);
   if (!(await git.resolve(base))) throw new UsageError(`--base ${base}: no such ref`);
-  const { changeSet, ...policy } = await evaluatePolicy({ git, head: model, headRef: { ref: values.head ?? 'HEAD', ...(sha ? { sha } : {}) }, baseRef: base, now: io.now() });
+  const { changeSet, ...policy } = await evaluatePolicy({ git, head: model, headRef: { ref: values.head ?? 'HEAD', ...(sha ? { sha } : {}) }, baseRef: base, now: io.now(), ...(github ? { mergeTimes: mergeTimesFrom(github, main) } : {}) });
 
   // Config changes: count the reviews they need, with base's groups, on the PR.
   let approvals: ApprovalReport[] | undefined;
