@@ -1,5 +1,6 @@
 // Alert rules and channels → Prometheus rule files and an Alertmanager config. Pure: text in
 // memory, no I/O; `rollgate alerts export` writes it and promtool/amtool check it.
+import { valueTemplate } from '../metrics/catalog.ts';
 import { posix } from 'node:path';
 import { stringify } from 'yaml';
 import type { ConfigModel, Located } from '../config/model.ts';
@@ -122,7 +123,7 @@ export function conditionExpr(model: ConfigModel, rule: AlertRule, flag: string,
   const entry = when.metric ? model.metricCatalog.get(when.metric) : undefined;
   if (!entry) throw new ExportError(`${where}: rule "${rule.name}": metric "${when.metric}" is not in the metric catalog (built-ins come from git and cannot be alerted on)`);
   const window = when.window ?? entry.metric.defaultWindow;
-  const query = (variant: 'treatment' | 'control') => `(${renderTemplate(entry.metric.query, { flag, window, variant, env }).text.trim()})`;
+  const query = (variant: 'treatment' | 'control') => `(${renderTemplate(valueTemplate(entry.metric), { flag, window, variant, env }).text.trim()})`;
   const q = query('treatment');
   if (when.op !== undefined && when.value !== undefined) return `${q} ${when.op} ${num(when.value)}`;
   // The condition says when to alert: `between` fires inside the range, `outside` outside it.

@@ -1,3 +1,4 @@
+import { valueTemplate } from '../metrics/catalog.ts';
 import { durationMs, formatDuration } from '../config/duration.ts';
 import type { ConfigModel, Located } from '../config/model.ts';
 import type { Criterion, Gate, RolloutDocument } from '../config/schema/index.ts';
@@ -145,7 +146,7 @@ async function measureOne(ctx: MeasureContext, c: Criterion, variant: MetricRequ
   if (!entry) return { ok: false, reason: `unknown metric ${name}` };
   const window = c.window ?? entry.metric.defaultWindow;
   const flag = ctx.rollout.doc.spec.flag;
-  const query = renderTemplate(entry.metric.query, { flag, window, variant: variant ?? 'treatment', env: ctx.env }).text;
+  const query = renderTemplate(valueTemplate(entry.metric), { flag, window, variant: variant ?? 'treatment', env: ctx.env }).text;
   try {
     return await ctx.provider.measure({ metric: name, query, flag, env: ctx.env, window, ...(variant ? { variant } : {}) });
   } catch (error) {

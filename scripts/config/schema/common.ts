@@ -73,7 +73,13 @@ export const comparison = {
   vsBaseline: z
     .strictObject({
       op: comparisonOp,
-      ratio: z.number().min(0).describe('treatment ÷ control compared with this ratio, e.g. 0.95'),
+      ratio: z.number().min(0).describe('treatment ÷ baseline compared with this ratio, e.g. 0.95'),
+      from: z
+        .enum(['control', 'history'])
+        .default('control')
+        .describe('control: the control variant now (users the flag is off for); history: the control variant as it was before the rollout first served anyone in this environment (from git history), so the baseline still exists at 100 %'),
+      offset: duration.optional().describe('from: history — how long before the first serving stage to measure the baseline (default 0: just before it)'),
+      at: z.iso.datetime({ offset: true }).optional().describe('from: history — a pinned time to measure the baseline at, instead of one derived from git history'),
     })
     .optional()
     .describe('Compare the treatment (flag on) with the control (flag off): treatment ÷ control `op` ratio'),

@@ -15,7 +15,21 @@ export const metric = z
     query: z
       .string()
       .min(1)
-      .describe('PromQL template; {{flag}}, {{window}}, {{variant}} (treatment|control) and {{env}} are substituted'),
+      .optional()
+      .describe('PromQL template of the value; {{flag}}, {{window}}, {{variant}} (treatment|control|shadow) and {{env}} are substituted. Leave it out for a ratio metric'),
+    ratio: z
+      .strictObject({
+        numerator: z.string().min(1).describe('Count query of the events in {{window}} (errors, conversions), e.g. sum(increase(x_total{outcome="error"}[{{window}}]))'),
+        denominator: z.string().min(1).describe('Count query of the trials in {{window}} (requests, sessions)'),
+      })
+      .optional()
+      .describe('A ratio metric measured from counts: value = numerator ÷ denominator (× 100 for unit percent). Thresholds and vsBaseline on it are decided on an always-valid confidence sequence, and the denominator is its sample count'),
+    samples: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Count query of the samples the value rests on in {{window}} (a ratio metric has its denominator); without samples or ratio, no data cannot be told from zero'),
+    minSamples: z.number().int().min(0).optional().describe('Default minSamples for criteria on this metric'),
     defaultWindow: duration.default('5m').describe('Window used when a criterion gives none'),
   })
   .describe('A metric and how to measure it');

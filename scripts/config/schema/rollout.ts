@@ -9,6 +9,21 @@ export const criterion = z
       .string()
       .optional()
       .describe('A manual check a reviewer attests in the PR checklist; use instead of `metric`'),
+    for: duration
+      .optional()
+      .describe('Sustained: the comparison must have held at every evaluation step over this long (a PromQL subquery), not only on average; `window` stays the rate window'),
+    minSamples: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Below this many samples (the metric\'s `samples` or ratio denominator) the criterion is INCONCLUSIVE: not enough traffic yet. Default: the metric\'s minSamples'),
+    confidence: z
+      .number()
+      .min(0.5)
+      .max(0.9999)
+      .optional()
+      .describe('Ratio metrics: the level of the confidence sequence the criterion is decided on (default 0.95)'),
     description: z.string().optional().describe('Why this criterion matters, shown in reports'),
   })
   .describe('One criterion: a metric compared with a threshold, a baseline, a range, or a manual check');
