@@ -13,6 +13,7 @@ import { rollgateAsync, ROOT, tempRepo } from './helpers/cli.ts';
 import { fakeGit } from './helpers/fake-git.ts';
 import { FaultyProxy } from './helpers/faulty-proxy.ts';
 import { repoFrom, setStage } from './helpers/git.ts';
+import { commitRollouts, revertAndPush, rolloutFile } from './helpers/rollout-edits.ts';
 import { startPostgres, type Postgres } from './helpers/postgres.ts';
 import { startUnleash, type Unleash } from './helpers/unleash.ts';
 
@@ -59,6 +60,12 @@ function unleashRepo() {
   };
   return { repo, flag, id, sync };
 }
+
+const REASON = 'managed by rollgate but no rollout names it';
+type Feature = { name: string; archived?: boolean; description: string };
+const feature = (key: string) => api<Feature>('GET', `/api/admin/projects/default/features/${key}`);
+/** The keys the state feature records as managed. */
+const managedIn = async (stateFeature: string) => (/managed:(\S*)/.exec((await feature(stateFeature)).description)?.[1] ?? '').split(',').filter(Boolean).sort();
 
 describe('sync to a real Unleash', () => {
   it('creates the flag with one flexibleRollout strategy; advance → 50 %; git revert → 10 %', async () => {
@@ -153,6 +160,129 @@ describe('sync to a real Unleash', () => {
   });
 });
 
+describe('orphans in a real Unleash: a managed flag no rollout names any more is turned off', () => {
+  const token = () => ({ UNLEASH_ADMIN_TOKEN: unleash.token });
+
+  it('removing a rollout at 50 %: --check shows it, sync disables it and keeps it, a second sync writes nothing, git revert turns it back on', async () => {
+    const { repo, flag, id, sync } = unleashRepo();
+    const search = `search-${id}`;
+    const other = `someone-elses-${id}`;
+    await api('POST', '/api/admin/projects/default/features', { name: other, type: 'release' });
+    await api('POST', `/api/admin/projects/default/features/${other}/environments/production/strategies`, { name: 'flexibleRollout', constraints: [], parameters: { rollout: '33', stickiness: 'default', groupId: other } });
+    await api('POST', `/api/admin/projects/default/features/${other}/environments/production/on`);
+    const theirs = await envState(other);
+    writeFileSync(join(repo.dir, 'rollout', 'search.yaml'), rolloutFile('search', search, { staging: 'staged', production: 'staged' }));
+    commitRollouts(repo, 'Add the search rollout');
+    expect((await sync()).code).toBe(0);
+    expect(await envState(search)).toMatchObject({ enabled: true, strategies: [expect.objectContaining({ parameters: expect.objectContaining({ rollout: '50' }) })] });
+    expect(await managedIn(`rollgate.state.${id}`)).toEqual([flag, `${flag}.shadow`, search].sort());
+
+    repo.git('rm', '-q', 'rollout/search.yaml');
+    const removal = commitRollouts(repo, 'Remove the search rollout');
+    const check = await rollgateAsync(['sync', '--dir', repo.dir, '--env', 'production', '--check'], { env: token() });
+    expect(check.code).toBe(3);
+    expect(check.stdout).toContain(`drift in 1 flag: production/${search} (${REASON})`);
+    expect(await envState(search)).toMatchObject({ enabled: true });
+
+    proxy.reset();
+    const r = await sync();
+    expect(r.code).toBe(0);
+    expect(r.out.environments[0]).toMatchObject({ status: 'applied', changes: [], orphans: [{ key: search, steps: ['disable'], reason: REASON }], applied: [search] });
+    expect(proxy.writes).toBe(2); // the turn-off, then the record (applied SHA and managed keys) in one write
+    const kept = await envState(search);
+    expect(kept.enabled).toBe(false);
+    expect(kept.strategies.map((s) => s.parameters.rollout)).toEqual(['50']); // kept as it was: a revert turns it back on for the same users
+    expect((await feature(search)).archived).toBeFalsy();
+    expect(await managedIn(`rollgate.state.${id}`)).toEqual([flag, `${flag}.shadow`].sort());
+    expect(await envState(other)).toEqual(theirs);
+
+    const after = await rollgateAsync(['sync', '--dir', repo.dir, '--env', 'production', '--check'], { env: token() });
+    expect(after.code).toBe(0);
+    proxy.reset();
+    expect((await sync()).out.environments[0]).toMatchObject({ status: 'applied', writes: 0 });
+    expect(proxy.writes).toBe(0);
+
+    revertAndPush(repo, removal);
+    const back = await sync();
+    expect(back.code).toBe(0);
+    expect(back.out.environments[0].changes).toEqual([expect.objectContaining({ key: search, steps: ['enable'] })]);
+    expect(await envState(search)).toMatchObject({ enabled: true, strategies: [expect.objectContaining({ parameters: { rollout: '50', stickiness: 'userId', groupId: search } })] });
+    expect(await managedIn(`rollgate.state.${id}`)).toEqual([flag, `${flag}.shadow`, search].sort());
+    expect(await envState(other)).toEqual(theirs);
+  });
+
+  it("renaming a rollout's flag key: the old key off, the new key on", async () => {
+    const { repo, flag, sync } = unleashRepo();
+    expect((await sync()).code).toBe(0);
+    const renamed = `${flag}-renamed`;
+    repo.commit('rollout/checkout.yaml', (t) => t.replace(`flag: ${flag}`, `flag: ${renamed}`), 'Rename the flag');
+    const r = await sync();
+    expect(r.code).toBe(0);
+    expect(r.out.environments[0].orphans.map((o: { key: string; steps: string[] }) => [o.key, o.steps])).toEqual([
+      [flag, ['disable']],
+      [`${flag}.shadow`, []],
+    ]);
+    expect((await envState(flag)).enabled).toBe(false);
+    expect(await envState(renamed)).toMatchObject({ enabled: true, strategies: [expect.objectContaining({ parameters: { rollout: '10', stickiness: 'userId', groupId: renamed } })] });
+    proxy.reset();
+    expect((await sync()).out.environments[0].writes).toBe(0);
+    expect(proxy.writes).toBe(0);
+  });
+
+  it("removing one environment entry turns that environment's flag off and leaves the other environment alone", async () => {
+    const { repo, flag, id } = unleashRepo();
+    repo.commit(
+      'rollout/environments.yaml',
+      (t) => t.replace('store: { type: flagd, path: build/flags/staging.flagd.json }', `store: { type: unleash, url: '${proxy.url}', project: default, environment: development, tokenEnv: UNLEASH_ADMIN_TOKEN, stateFeature: rollgate.state.${id}.staging }`),
+      'Staging on Unleash too',
+    );
+    const syncAll = async () => {
+      const r = await rollgateAsync(['sync', '--dir', repo.dir, '--format', 'json'], { env: token() });
+      return { ...r, out: r.stdout ? JSON.parse(r.stdout) : undefined };
+    };
+    expect((await syncAll()).code).toBe(0);
+    const staging = await envState(flag, 'development');
+    expect(staging).toMatchObject({ enabled: true, strategies: [expect.objectContaining({ parameters: expect.objectContaining({ rollout: '50' }) })] });
+
+    repo.commit('rollout/checkout.yaml', (t) => t.replace(/\n    production:\n      stage: \w+/, ''), 'Checkout only in staging');
+    const r = await syncAll();
+    expect(r.code).toBe(0);
+    expect(r.out.environments.map((e: { env: string; orphans: { key: string }[] }) => [e.env, e.orphans.map((o) => o.key)])).toEqual([
+      ['staging', []],
+      ['production', [flag, `${flag}.shadow`]],
+    ]);
+    expect((await envState(flag)).enabled).toBe(false);
+    expect(await envState(flag, 'development')).toEqual(staging);
+    expect(await managedIn(`rollgate.state.${id}`)).toEqual([]);
+    expect(await managedIn(`rollgate.state.${id}.staging`)).toEqual([flag, `${flag}.shadow`]);
+  });
+
+  it('a flag created by a run that stopped before recording is still known as managed, so removing its rollout turns it off', async () => {
+    const { repo, id, sync } = unleashRepo();
+    expect((await sync()).code).toBe(0);
+    const extra = `extra-${id}`;
+    writeFileSync(join(repo.dir, 'rollout', 'extra.yaml'), rolloutFile('extra', extra, { staging: 'canary', production: 'canary' }));
+    commitRollouts(repo, 'Add extra');
+    proxy.reset();
+    // Writes: record the new key as managed, create the feature, its strategy, turn it on, then record the SHA: the last one fails.
+    proxy.breakWrite(5, 'fail');
+    const broken = await rollgateAsync(['sync', '--dir', repo.dir, '--env', 'production', '--format', 'json'], { env: { ...token(), ROLLGATE_HTTP_RETRIES: '0' } });
+    proxy.heal();
+    expect(broken.code).toBe(1);
+    expect(JSON.parse(broken.stdout).environments[0].reason).toContain('recording');
+    expect((await envState(extra)).enabled).toBe(true);
+    expect(await managedIn(`rollgate.state.${id}`)).toContain(extra);
+
+    repo.git('rm', '-q', 'rollout/extra.yaml');
+    commitRollouts(repo, 'Remove extra');
+    const r = await sync();
+    expect(r.code).toBe(0);
+    expect(r.out.environments[0].orphans).toEqual([expect.objectContaining({ key: extra, steps: ['disable'] })]);
+    expect((await envState(extra)).enabled).toBe(false);
+    expect(await managedIn(`rollgate.state.${id}`)).not.toContain(extra);
+  });
+});
+
 describe('a sync that stops halfway converges on the rerun', () => {
   const FLAGS = 100;
   let model: ConfigModel;
@@ -184,7 +314,7 @@ describe('a sync that stops halfway converges on the rerun', () => {
     expect((await syncTo('canary', 0)).result.status).toBe('applied');
     const stopped: number[] = [];
     const problems: string[] = [];
-    const writesInPlan = FLAGS + 2; // one strategy update per flag, then the SHA: create the marker (409 after the first time) and patch it
+    const writesInPlan = FLAGS + 1; // one strategy update per flag, then the record (SHA and managed keys): one patch of the state feature
     for (let n = 1; n <= writesInPlan; n++) {
       const [stage, percentage] = n % 2 ? ['staged', 50] : ['canary', 10];
       proxy.reset();
@@ -196,7 +326,7 @@ describe('a sync that stops halfway converges on the rerun', () => {
       if (rerun.result.status !== 'applied') problems.push(`N=${n}: rerun ${rerun.result.status} ${rerun.result.reason ?? ''}`);
       const wrong = await wrongFlags(percentage);
       if (wrong.length) problems.push(`N=${n}: ${wrong.length} flags wrong, e.g. ${wrong[0]}`);
-      if ((await store(0).appliedSha()) !== rerun.sha) problems.push(`N=${n}: SHA not recorded`);
+      if ((await store(0).recorded()).sha !== rerun.sha) problems.push(`N=${n}: SHA not recorded`);
     }
     expect(problems).toEqual([]);
     // Every injected fault really stopped the run (retries are off here), so every rerun had work to finish.

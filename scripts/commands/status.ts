@@ -4,16 +4,20 @@ import { enteredCurrentStage, stageHistory } from '../git/stage-history.ts';
 import { openStore } from '../stores/open-store.ts';
 import { HttpError } from '../http/client.ts';
 import { StoreError } from '../stores/port.ts';
-import { desiredFlags, type FlagState } from '../sync/desired.ts';
-import { planChanges } from '../sync/plan.ts';
+import { desiredFlags } from '../sync/desired.ts';
+import { ORPHAN_REASON, type SyncPlan } from '../sync/plan.ts';
+import { planEnvironment } from '../sync/sync.ts';
 import { environmentsOf, formatOf, loadValidConfig, parse, repoDir, type Io } from './common.ts';
 
 export const usage = `rollgate status [--env E] [--dir PATH] [--format text|json]
 
 Per rollout and environment: the stage, its percentage, since when (the commit that set
-it), the bake time left, the store's value, and whether the store has drifted.
+it), the bake time left, the store's value, and whether the store has drifted. Then the
+flags the store records as managed by rollgate that no rollout names any more (orphans:
+the next sync turns them off).
 JSON: {"rollouts": [{"rollout", "env", "stage", "percentage", "since", "sinceCommit",
-"bakeLeft", "store": {"percentage", "enabled"} | null, "drift"}]}`;
+"bakeLeft", "store": {"percentage", "enabled"} | null, "drift"}], "orphans": [{"env",
+"flag", "store": {"percentage", "enabled"} | null, "drift": true}]}`;
 
 export interface StatusRow {
   rollout: string;
@@ -29,6 +33,15 @@ export interface StatusRow {
   drift: boolean;
 }
 
+/** A flag the store records as managed that no rollout names in `env`. */
+export interface OrphanRow {
+  env: string;
+  flag: string;
+  store: { percentage: number; enabled: boolean } | null;
+  /** Always true: the store differs from main until the next sync turns it off. */
+  drift: true;
+}
+
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, { env: { type: 'string' } });
   if (values.help) return io.stdout(usage + '\n'), 0;
@@ -39,24 +52,28 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const git = gitAt(dir);
   const settings = model.environments[0].doc.spec;
   const histories = new Map(await Promise.all(model.rollouts.map(async (r) => [r.doc.metadata.name, await stageHistory(git, r.file.path)] as const)));
+  const head = await git.head();
   const rows: StatusRow[] = [];
+  const orphans: OrphanRow[] = [];
   for (const env of envs) {
-    const desired = desiredFlags(model, env).filter((d) => !d.companion);
-    let store: Map<string, FlagState> | undefined;
+    const desired = desiredFlags(model, env);
+    let plan: SyncPlan | undefined;
     try {
-      store = await openStore(dir, settings.environments[env].store, io.env).read(desired.map((d) => d.key));
+      plan = await planEnvironment(openStore(dir, settings.environments[env].store, io.env), desired, env, head);
     } catch (error) {
       if (!(error instanceof StoreError || error instanceof HttpError)) throw error;
       io.stderr(`rollgate status: ${env}: store not read: ${error.message}\n`);
     }
-    for (const d of desired) {
+    const changes = new Map(plan?.changes.map((c) => [c.key, c]));
+    for (const d of desired.filter((f) => !f.companion)) {
       const rollout = model.rolloutByName.get(d.rollout)!;
       const entered = enteredCurrentStage(histories.get(d.rollout) ?? [], env);
       const setByCommit = entered?.to === d.stage ? entered : undefined;
       const bake = rollout.doc.spec.stages.find((s) => s.name === d.stage)?.bake;
       const bakeMs = bake ? durationMs(bake) : undefined;
       const left = bakeMs === undefined ? null : setByCommit ? formatDuration(Math.max(0, bakeMs - (io.now() - Date.parse(setByCommit.date)))) : bake!;
-      const s = store?.get(d.key);
+      const change = changes.get(d.key);
+      const s = change?.from;
       rows.push({
         rollout: d.rollout,
         env,
@@ -66,19 +83,28 @@ export async function run(argv: string[], io: Io): Promise<number> {
         sinceCommit: setByCommit?.sha ?? null,
         bakeLeft: left,
         store: s ? { percentage: s.percentage, enabled: s.enabled } : null,
-        drift: store ? planChanges([d], store)[0].steps.length > 0 : false,
+        drift: change ? change.steps.length > 0 : false,
       });
     }
+    for (const o of plan?.orphans ?? []) orphans.push({ env, flag: o.key, store: o.from ? { percentage: o.from.percentage, enabled: o.from.enabled } : null, drift: true });
   }
   if (format === 'json') {
-    io.stdout(JSON.stringify({ rollouts: rows }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ rollouts: rows, orphans }, null, 2) + '\n');
     return 0;
   }
   const table = [['ROLLOUT', 'ENV', 'STAGE', '%', 'SINCE', 'COMMIT', 'BAKE LEFT', 'STORE', 'DRIFT']];
   for (const r of rows) {
     table.push([r.rollout, r.env, r.stage, String(r.percentage), r.since ?? 'not committed', r.sinceCommit?.slice(0, 7) ?? '—', r.bakeLeft ?? '—', r.store ? `${r.store.percentage} % ${r.store.enabled ? 'on' : 'off'}` : 'missing', r.drift ? 'DRIFT' : '—']);
   }
-  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  io.stdout(table.map((row) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n');
+  io.stdout(columns(table));
+  if (orphans.length) {
+    const list = [['ENV', 'FLAG', 'STORE'], ...orphans.map((o) => [o.env, o.flag, o.store ? `${o.store.percentage} % ${o.store.enabled ? 'on' : 'off'}` : 'missing'])];
+    io.stdout(`\n${ORPHAN_REASON} (the next sync turns ${orphans.length === 1 ? 'it' : 'them'} off and keeps ${orphans.length === 1 ? 'it' : 'them'} in the store):\n${columns(list, '  ')}`);
+  }
   return 0;
+}
+
+function columns(table: string[][], indent = ''): string {
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  return table.map((row) => indent + row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
 }

@@ -9,9 +9,12 @@ export const usage = `rollgate sync [--env E] [--dry-run] [--check] [--dir PATH]
 
 Converges each environment's flag store to the config at HEAD: reads the store, plans per
 flag (create, set percentage, enable, disable, nothing), writes only the differences,
-records the applied SHA, reads back and verifies.
+records the applied SHA and the flags it manages, reads back and verifies. A flag it
+manages that no rollout names any more in that environment (rollout removed, flag key
+renamed, environment entry removed) is turned off, kept in the store, and no longer
+managed; flags it never managed are never touched.
   --dry-run  plan and print, write nothing
-  --check    compare only; exit 3 when a store differs from main (drift)
+  --check    compare only; exit 3 when a store differs from main (drift), orphans included
 Applies only when HEAD is the tip of the main branch and the store's recorded SHA is an
 ancestor of HEAD. Exit 0 done, 1 refused or failed halfway (rerun to converge), 2 usage or
 store unreachable, 3 drift (--check).`;

@@ -1,5 +1,5 @@
 import type { FlagState } from '../sync/desired.ts';
-import { pending, type FlagChange } from '../sync/plan.ts';
+import { ORPHAN_REASON, pending, touched, type FlagChange, type OrphanChange } from '../sync/plan.ts';
 import { short, type EnvResult, type Mode } from '../sync/sync.ts';
 
 const pct = (s: FlagState | undefined) => (s === undefined ? '—' : Number.isNaN(s.percentage) ? 'unrecognised' : `${s.percentage} %`);
@@ -14,6 +14,11 @@ function describe(c: FlagChange): string {
     else if (step === 'disable') parts.push('disable');
   }
   return parts.join(', ');
+}
+
+function describeOrphan(o: OrphanChange): string {
+  if (o.steps.includes('disable')) return `${ORPHAN_REASON}: turn off (${pct(o.from)}, on → off; kept in the store)`;
+  return `${ORPHAN_REASON}: ${o.from ? 'already off' : 'gone from the store'}; stop managing it`;
 }
 
 const HEADLINE: Record<EnvResult['status'], string> = {
@@ -32,8 +37,9 @@ export function renderSyncText(results: EnvResult[], mode: Mode): string {
     const todo = pending(r.plan);
     const recorded = r.plan.recordedSha ? `, store recorded ${short(r.plan.recordedSha)}` : ', store recorded no sync yet';
     out.push(`${r.plan.env}: ${HEADLINE[r.status]} — ${r.plan.store} at ${short(r.plan.sha)}${recorded}`);
-    const width = Math.max(0, ...todo.map((c) => c.key.length));
+    const width = Math.max(0, ...todo.map((c) => c.key.length), ...r.plan.orphans.map((o) => o.key.length));
     for (const c of todo) out.push(`  ${c.steps.includes('create') ? '+' : '~'} ${c.key.padEnd(width)}  ${c.stage.padEnd(8)} ${describe(c)}`);
+    for (const o of r.plan.orphans) out.push(`  - ${o.key.padEnd(width)}  ${'orphan'.padEnd(8)} ${describeOrphan(o)}`);
     const same = r.plan.changes.length - todo.length;
     if (same) out.push(`  = ${same} flag${same === 1 ? '' : 's'} unchanged`);
     if (r.reason) out.push(`  ${r.status === 'refused' ? 'refused' : 'error'}: ${r.reason}`);
@@ -42,11 +48,12 @@ export function renderSyncText(results: EnvResult[], mode: Mode): string {
       out.push(`  not applied: ${r.notApplied?.length ? r.notApplied.join(', ') : 'none'}`);
       out.push('  run the sync again: it converges from what the store holds now');
     }
-    if (r.status === 'applied') out.push(`  ${todo.length} flag${todo.length === 1 ? '' : 's'} changed, ${r.writes} write${r.writes === 1 ? '' : 's'}`);
+    const changed = touched(r.plan).length;
+    if (r.status === 'applied') out.push(`  ${changed} flag${changed === 1 ? '' : 's'} changed, ${r.writes} write${r.writes === 1 ? '' : 's'}`);
     out.push('');
   }
   if (mode === 'check') {
-    const drift = results.flatMap((r) => pending(r.plan).map((c) => `${r.plan.env}/${c.key}`));
+    const drift = results.flatMap((r) => [...pending(r.plan).map((c) => `${r.plan.env}/${c.key}`), ...r.plan.orphans.map((o) => `${r.plan.env}/${o.key} (${ORPHAN_REASON})`)]);
     out.push(drift.length ? `drift in ${drift.length} flag${drift.length === 1 ? '' : 's'}: ${drift.join(', ')}` : 'no drift');
   }
   return out.join('\n') + '\n';
@@ -69,6 +76,7 @@ export function renderSyncJson(results: EnvResult[], mode: Mode): string {
           recordedSha: r.plan.recordedSha ?? null,
           writes: r.writes,
           changes: pending(r.plan).map((c) => ({ key: c.key, rollout: c.rollout, stage: c.stage, steps: c.steps, from: c.from ?? null, to: c.to })),
+          orphans: r.plan.orphans.map((o) => ({ key: o.key, steps: o.steps, from: o.from ?? null, reason: ORPHAN_REASON })),
           unchanged: r.plan.changes.length - pending(r.plan).length,
           ...(r.applied ? { applied: r.applied } : {}),
           ...(r.notApplied ? { notApplied: r.notApplied } : {}),
@@ -88,9 +96,10 @@ export function renderSyncSummary(results: EnvResult[], mode: Mode): string {
   for (const r of results) {
     const todo = pending(r.plan);
     out += `### ${r.plan.env}: ${HEADLINE[r.status]}\n\n${cell(r.plan.store)} at \`${short(r.plan.sha)}\`${r.reason ? `\n\n> ${cell(r.reason)}` : ''}\n\n`;
-    if (todo.length) {
+    if (todo.length || r.plan.orphans.length) {
       out += '| flag | rollout | stage | change |\n|---|---|---|---|\n';
       for (const c of todo) out += `| \`${c.key}\` | ${c.rollout} | ${c.stage} | ${cell(describe(c))} |\n`;
+      for (const o of r.plan.orphans) out += `| \`${o.key}\` | — | — | ${cell(describeOrphan(o))} |\n`;
       out += '\n';
     }
     out += `${r.plan.changes.length - todo.length} flag(s) unchanged.\n\n`;

@@ -8,6 +8,14 @@ import { StoreError, type ApplyStats, type FlagStore } from './port.ts';
 const SCHEMA = 'https://flagd.dev/schema/v0/flags.json';
 /** Where the file records the last applied commit (top-level metadata). */
 export const SHA_KEY = 'rollgateAppliedSha';
+/**
+ * A flag's metadata `managedBy: rollgate` records that rollgate manages it. Per flag, not a
+ * list in the top-level metadata: flagd merges the flag set's metadata into every flag's
+ * evaluation metadata, so a list there would ride along on every evaluation.
+ */
+export const MANAGED_BY = 'managedBy';
+/** An orphan rollgate turned off keeps this in its metadata: the commit whose sync let go of it. */
+export const ORPHANED_AT = 'rollgateOrphanedAt';
 /** Weights are per mille of a percent, so 0.5 % is exact. */
 const SCALE = 1000;
 
@@ -30,7 +38,9 @@ interface FlagdFile {
  * `fractional` targeting on `[groupId, <stickiness attribute>]`: the bucket a user falls in
  * depends only on the group and the user, so raising the "on" weight keeps every user who
  * was on. The file is written atomically (temp file + rename), only when something
- * changed, after flagd-core's strict schema check; flags rollgate does not manage are kept.
+ * changed, after flagd-core's strict schema check; flags rollgate does not manage are kept
+ * as they are. An orphan is set DISABLED with its split kept, and loses its managedBy mark in
+ * the same write.
  */
 export function flagdFileStore(path: string, displayPath = path): FlagStore {
   const load = async (): Promise<FlagdFile | undefined> => {
@@ -61,17 +71,42 @@ export function flagdFileStore(path: string, displayPath = path): FlagStore {
       }
       return out;
     },
-    async appliedSha() {
-      const sha = (await load())?.metadata?.[SHA_KEY];
-      return typeof sha === 'string' ? sha : undefined;
+    async recorded() {
+      const file = await load();
+      const sha = file?.metadata?.[SHA_KEY];
+      const managed = Object.entries(file?.flags ?? {})
+        .filter(([, flag]) => flag?.metadata?.[MANAGED_BY] === 'rollgate')
+        .map(([key]) => key)
+        .sort();
+      return { ...(typeof sha === 'string' ? { sha } : {}), managed };
     },
-    async apply(changes, sha): Promise<ApplyStats> {
+    async apply(plan): Promise<ApplyStats> {
       const file: FlagdFile = (await load()) ?? { $schema: SCHEMA, flags: {}, metadata: {} };
-      const todo = changes.filter((c) => c.steps.length > 0);
-      if (todo.length === 0 && file.metadata?.[SHA_KEY] === sha) return { writes: 0 };
-      for (const change of todo) file.flags[change.key] = flagOf(change);
+      let changed = file.metadata?.[SHA_KEY] !== plan.sha;
+      for (const change of plan.changes) {
+        if (change.steps.length === 0) continue;
+        file.flags[change.key] = flagOf(change);
+        changed = true;
+      }
+      const managed = new Set(plan.managed);
+      for (const key of managed) {
+        const flag = file.flags[key];
+        // Already as main says but not marked (written by hand, or an orphan let go at 0 % and named again): adopt it.
+        if (!flag || flag.metadata?.[MANAGED_BY] === 'rollgate') continue;
+        flag.metadata = { ...flag.metadata, [MANAGED_BY]: 'rollgate' };
+        changed = true;
+      }
+      for (const orphan of plan.orphans) {
+        const flag = file.flags[orphan.key];
+        if (!flag || managed.has(orphan.key)) continue;
+        const metadata: Record<string, string | number | boolean> = { ...flag.metadata, [ORPHANED_AT]: plan.sha };
+        delete metadata[MANAGED_BY];
+        file.flags[orphan.key] = { ...flag, state: 'DISABLED', metadata };
+        changed = true;
+      }
+      if (!changed) return { writes: 0 };
       file.$schema = SCHEMA;
-      file.metadata = { ...file.metadata, [SHA_KEY]: sha };
+      file.metadata = { ...file.metadata, [SHA_KEY]: plan.sha };
       const text = JSON.stringify(file, null, 2) + '\n';
       checkFlagdSchema(text, path);
       await writeAtomic(path, text).catch((error: Error) => {

@@ -1,19 +1,34 @@
 import type { FlagState } from '../sync/desired.ts';
-import type { FlagChange } from '../sync/plan.ts';
+import type { SyncPlan } from '../sync/plan.ts';
 
-/** A flag store: where flags live at run time. rollgate only touches the keys it is given. */
+/**
+ * A flag store: where flags live at run time. rollgate reads only the keys it is given and
+ * writes only the flags a plan names: the ones rollouts name, and the ones it recorded as
+ * managed that no rollout names any more (orphans, which it turns off).
+ */
 export interface FlagStore {
   /** For messages: `flagd file build/flags/production.flagd.json`, `unleash http://…`. */
   readonly name: string;
   /** The state of each of `keys` the store has; a missing key is a flag it does not have. */
   read(keys: readonly string[]): Promise<Map<string, FlagState>>;
-  /** The git SHA the last successful sync recorded, if any. */
-  appliedSha(): Promise<string | undefined>;
+  /** What the last sync recorded in the store: the applied SHA and the keys rollgate manages there. */
+  recorded(): Promise<Recorded>;
   /**
-   * Applies the changes (only those with steps), then records `sha`. Throws ApplyError
-   * when it stops halfway, saying which flags were and were not applied.
+   * Applies the plan's changes and orphan turn-offs (only those with steps), then records
+   * `plan.sha` and `plan.managed`. Before it writes a flag the store does not record as
+   * managed yet, it records that key, so a run that stops halfway never leaves a flag behind
+   * that the next run does not know is its own. Throws ApplyError when it stops halfway,
+   * saying which flags were and were not applied.
    */
-  apply(changes: readonly FlagChange[], sha: string, progress?: (done: number, total: number) => void): Promise<ApplyStats>;
+  apply(plan: SyncPlan, progress?: (done: number, total: number) => void): Promise<ApplyStats>;
+}
+
+/** What a store records about rollgate's syncs. */
+export interface Recorded {
+  /** The git SHA the last successful sync recorded, if any. */
+  sha?: string;
+  /** The flag keys rollgate manages in this store; empty before the first sync that recorded them. */
+  managed: string[];
 }
 
 export interface ApplyStats {

@@ -1,14 +1,32 @@
 import type { FlagState } from '../sync/desired.ts';
 import type { FlagChange } from '../sync/plan.ts';
 import type { HttpClient } from '../http/client.ts';
-import { ApplyError, StoreError, type ApplyStats, type FlagStore } from './port.ts';
+import { ApplyError, StoreError, type ApplyStats, type FlagStore, type Recorded } from './port.ts';
 
 export interface UnleashSettings {
   project: string;
   /** The Unleash environment (may differ from rollgate's name for it). */
   environment: string;
-  /** The feature whose description records the last applied SHA of this environment. */
+  /** The feature whose description records the last applied SHA of this environment and the flags rollgate manages in it. */
   stateFeature: string;
+}
+
+/**
+ * Unleash reads JSON bodies up to 100 kB (express's default outside the batch routes): the
+ * description, sent in one PATCH, must stay below that. About 3,000 keys of 30 characters.
+ */
+const MAX_DESCRIPTION = 100_000;
+
+/** The state feature's description: the record in one line (flag keys hold neither commas nor spaces). */
+export function describeState(environment: string, record: Recorded): string {
+  return `rollgate state of ${environment}; never enabled.${record.sha ? ` applied-sha:${record.sha}` : ''} managed:${record.managed.join(',')}`;
+}
+
+/** Reads the record back; a description written before the managed keys were kept records none. */
+export function parseState(description: string): Recorded {
+  const sha = /applied-sha:([0-9a-f]{7,64})/.exec(description)?.[1];
+  const managed = (/managed:(\S*)/.exec(description)?.[1] ?? '').split(',').filter(Boolean);
+  return { ...(sha ? { sha } : {}), managed: [...new Set(managed)].sort() };
 }
 
 interface Strategy {
@@ -30,8 +48,9 @@ interface ExportBody {
  * Unleash through its Admin API. Each managed feature has exactly one flexibleRollout
  * strategy in the environment (rollout, stickiness, groupId); the strategy is written before
  * the environment is turned on, because `/on` on an environment without strategies creates a
- * 100 % one. Only the features it is given are touched. The applied SHA is kept in the
- * description of `stateFeature`, a feature that is never enabled.
+ * 100 % one. Only the features it is given are touched; an orphan is turned off in this
+ * environment, its strategy kept. The record — the applied SHA and the keys rollgate manages
+ * in this environment — is the description of `stateFeature`, a feature that is never enabled.
  */
 export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagStore {
   const { project, environment, stateFeature } = settings;
@@ -69,43 +88,67 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
       }
       return out;
     },
-    async appliedSha() {
-      const { status, body } = await http.request<{ description?: string }>('GET', feature(stateFeature), undefined, [404]);
-      if (status === 404) return undefined;
-      return /applied-sha:([0-9a-f]{7,64})/.exec(body?.description ?? '')?.[1];
-    },
-    async apply(changes, sha, progress): Promise<ApplyStats> {
-      const todo = changes.filter((c) => c.steps.length > 0);
+    recorded: readRecord,
+    async apply(plan, progress): Promise<ApplyStats> {
       let writes = 0;
       const write = async (method: string, path: string, body?: unknown, accept: number[] = []) => {
         writes++;
         return http.request(method, path, body, accept);
       };
-      const applied: string[] = [];
-      for (const [i, change] of todo.entries()) {
+      // Turning off goes first: orphans, then the flags rollouts name.
+      const work = [
+        ...plan.orphans.filter((o) => o.steps.length > 0).map((o) => ({ key: o.key, run: () => write('POST', `${env(o.key)}/off`) })),
+        ...plan.changes.filter((c) => c.steps.length > 0).map((c) => ({ key: c.key, run: () => applyOne(c) })),
+      ];
+      /** The state feature's description as last read or written; undefined while the feature does not exist. */
+      let current = await readDescription();
+      const before: Recorded = current === undefined ? { managed: [] } : parseState(current);
+      const final: Recorded = { sha: plan.sha, managed: plan.managed };
+      const ahead: Recorded = { ...(before.sha ? { sha: before.sha } : {}), managed: [...new Set([...before.managed, ...plan.managed])].sort() };
+      for (const record of [final, ahead]) {
+        const length = describeState(environment, record).length;
+        if (length > MAX_DESCRIPTION) throw new StoreError(`the ${record.managed.length} managed flag keys do not fit in the description of ${stateFeature} (${length} characters; Unleash takes at most about ${MAX_DESCRIPTION}): spread this environment's flags over more Unleash projects`);
+      }
+      // Record a key before its flag is first written: a run that stops halfway then never leaves a flag the next run does not know is its own.
+      const unrecorded = new Set(plan.managed.filter((k) => !before.managed.includes(k)));
+      if (work.some((w) => unrecorded.has(w.key))) {
         try {
-          await applyOne(change);
+          await writeRecord(ahead);
+        } catch (error) {
+          throw new ApplyError(`recording the flags about to be managed in ${stateFeature} failed: ${(error as Error).message}`, [], stateFeature, work.map((w) => w.key));
+        }
+      }
+      const applied: string[] = [];
+      for (const [i, item] of work.entries()) {
+        try {
+          await item.run();
         } catch (error) {
           throw new ApplyError(
-            `${change.key}: ${(error as Error).message}`,
+            `${item.key}: ${(error as Error).message}`,
             applied,
-            change.key,
-            todo.slice(i).map((c) => c.key),
+            item.key,
+            work.slice(i).map((w) => w.key),
           );
         }
-        applied.push(change.key);
-        progress?.(i + 1, todo.length);
+        applied.push(item.key);
+        progress?.(i + 1, work.length);
       }
-      // Record the SHA last: a run that stops halfway leaves the old SHA, and the rerun converges.
+      // Record the SHA last: a run that stops halfway leaves the old record (orphans still in it), and the rerun converges.
       try {
-        if ((await this.appliedSha()) !== sha) {
-          await write('POST', `/api/admin/projects/${encodeURIComponent(project)}/features`, { name: stateFeature, type: 'operational', description: '' }, [409]);
-          await write('PATCH', feature(stateFeature), [{ op: 'replace', path: '/description', value: `rollgate state of ${environment}; never enabled. applied-sha:${sha}` }]);
-        }
+        await writeRecord(final);
       } catch (error) {
         throw new ApplyError(`every flag was applied, but recording the applied SHA in ${stateFeature} failed: ${(error as Error).message}`, applied, stateFeature, []);
       }
       return { writes };
+
+      /** Creates or updates the state feature's description; writes nothing when it already says this. */
+      async function writeRecord(record: Recorded): Promise<void> {
+        const description = describeState(environment, record);
+        if (current === description) return;
+        const created = current === undefined ? await write('POST', `/api/admin/projects/${encodeURIComponent(project)}/features`, { name: stateFeature, type: 'operational', description }, [409]) : undefined;
+        if (!created || created.status === 409) await write('PATCH', feature(stateFeature), [{ op: 'replace', path: '/description', value: description }]);
+        current = description;
+      }
 
       async function applyOne(change: FlagChange): Promise<void> {
         const steps = new Set(change.steps);
@@ -126,6 +169,16 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
       }
     },
   };
+
+  async function readDescription(): Promise<string | undefined> {
+    const { status, body } = await http.request<{ description?: string | null }>('GET', feature(stateFeature), undefined, [404]);
+    return status === 404 ? undefined : (body?.description ?? '');
+  }
+
+  async function readRecord(): Promise<Recorded> {
+    const description = await readDescription();
+    return description === undefined ? { managed: [] } : parseState(description);
+  }
 
   async function strategiesOf(key: string): Promise<Strategy[]> {
     const { body } = await http.request<{ strategies?: Strategy[] }>('GET', env(key));

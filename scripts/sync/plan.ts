@@ -15,6 +15,24 @@ export interface FlagChange {
   steps: Step[];
 }
 
+/** Why an orphan is in the plan: said the same way by every report. */
+export const ORPHAN_REASON = 'managed by rollgate but no rollout names it';
+
+/**
+ * A flag the store records as managed by rollgate that no rollout names in this environment
+ * any more (its rollout was removed, its key renamed, or its environment entry removed). It
+ * is turned off and kept, never deleted, so a revert turns it back on for the same users;
+ * once off it is dropped from the managed set.
+ */
+export interface OrphanChange {
+  key: string;
+  env: string;
+  /** The store's state; undefined when the flag is gone from the store. */
+  from?: FlagState;
+  /** `disable` while it is on; empty when it is already off (only the record changes). */
+  steps: Extract<Step, 'disable'>[];
+}
+
 /** A sync plan for one environment: plain data, printed, then applied by a store. */
 export interface SyncPlan {
   env: string;
@@ -24,9 +42,19 @@ export interface SyncPlan {
   /** The SHA the store recorded at its last sync, if any. */
   recordedSha?: string;
   changes: FlagChange[];
+  orphans: OrphanChange[];
+  /** The keys the store records as managed once the plan is applied: every flag a rollout names here. */
+  managed: string[];
 }
 
+/** Rollout changes that write something. */
 export const pending = (plan: SyncPlan) => plan.changes.filter((c) => c.steps.length > 0);
+
+/** Whether the store differs from main: a rollout's flag differs, or a managed flag is named by no rollout. */
+export const drifted = (plan: SyncPlan) => pending(plan).length > 0 || plan.orphans.length > 0;
+
+/** Keys a plan touches, rollout changes first: what "applied" and "not applied" are counted in. */
+export const touched = (plan: SyncPlan) => [...pending(plan).map((c) => c.key), ...plan.orphans.map((o) => o.key)];
 
 /** Compares what main says with what the store holds, flag by flag. */
 export function planChanges(desired: DesiredFlag[], current: ReadonlyMap<string, FlagState>): FlagChange[] {
@@ -42,4 +70,19 @@ export function planChanges(desired: DesiredFlag[], current: ReadonlyMap<string,
     }
     return { key: d.key, rollout: d.rollout, env: d.env, stage: d.stage, ...(from ? { from } : {}), to, steps };
   });
+}
+
+/**
+ * The managed keys no rollout names: each is turned off if it is on. Only keys the store
+ * records as managed are looked at, so a flag rollgate never managed is never touched.
+ */
+export function planOrphans(env: string, desiredKeys: readonly string[], managed: readonly string[], current: ReadonlyMap<string, FlagState>): OrphanChange[] {
+  const named = new Set(desiredKeys);
+  return [...new Set(managed)]
+    .filter((key) => !named.has(key))
+    .sort()
+    .map((key) => {
+      const from = current.get(key);
+      return { key, env, ...(from ? { from } : {}), steps: from?.enabled ? ['disable'] : [] };
+    });
 }

@@ -2,8 +2,8 @@ import type { ConfigModel } from '../config/model.ts';
 import type { Git } from '../git/port.ts';
 import { HttpError } from '../http/client.ts';
 import { ApplyError, StoreError, type FlagStore } from '../stores/port.ts';
-import { desiredFlags } from './desired.ts';
-import { pending, planChanges, type SyncPlan } from './plan.ts';
+import { desiredFlags, type DesiredFlag } from './desired.ts';
+import { drifted, planChanges, planOrphans, touched, type SyncPlan } from './plan.ts';
 
 export type Mode = 'apply' | 'dry-run' | 'check';
 
@@ -52,9 +52,29 @@ export async function refuseRun(git: Git, mainBranch: string): Promise<{ head: s
 }
 
 /**
+ * Reads the store and plans one environment: the flags main names, and the flags the store
+ * records as managed that main no longer names (orphans).
+ */
+export async function planEnvironment(store: FlagStore, desired: DesiredFlag[], env: string, sha: string): Promise<SyncPlan> {
+  const recorded = await store.recorded();
+  const keys = [...new Set(desired.map((d) => d.key))];
+  const current = await store.read([...new Set([...keys, ...recorded.managed])]);
+  return {
+    env,
+    store: store.name,
+    sha,
+    ...(recorded.sha ? { recordedSha: recorded.sha } : {}),
+    changes: planChanges(desired, current),
+    orphans: planOrphans(env, keys, recorded.managed, current),
+    managed: keys.sort(),
+  };
+}
+
+/**
  * For each environment: read the store, plan, and (apply mode) write only the differences,
- * record the SHA, read back and verify. A store whose recorded SHA is not an ancestor of
- * HEAD is refused: an old, delayed run can never undo a newer change.
+ * turn off orphans, record the SHA and the managed keys, read back and verify. A store whose
+ * recorded SHA is not an ancestor of HEAD is refused: an old, delayed run can never undo a
+ * newer change.
  */
 export async function runSync(req: SyncRequest): Promise<EnvResult[]> {
   const { head, refusal } = req.mode === 'apply' ? await refuseRun(req.git, req.mainBranch) : { head: await req.git.head(), refusal: undefined };
@@ -62,12 +82,10 @@ export async function runSync(req: SyncRequest): Promise<EnvResult[]> {
   for (const env of req.envs) {
     const store = req.openStore(env);
     const desired = desiredFlags(req.model, env);
-    const keys = desired.map((d) => d.key);
-    const [current, recordedSha] = await Promise.all([store.read(keys), store.appliedSha()]);
-    const plan: SyncPlan = { env, store: store.name, sha: head, ...(recordedSha ? { recordedSha } : {}), changes: planChanges(desired, current) };
-    const todo = pending(plan);
+    const plan = await planEnvironment(store, desired, env, head);
+    const todo = touched(plan);
     if (req.mode === 'check') {
-      results.push({ plan, status: todo.length ? 'drift' : 'in-sync', writes: 0 });
+      results.push({ plan, status: drifted(plan) ? 'drift' : 'in-sync', writes: 0 });
       continue;
     }
     if (req.mode === 'dry-run') {
@@ -78,6 +96,7 @@ export async function runSync(req: SyncRequest): Promise<EnvResult[]> {
       results.push({ plan, status: 'refused', reason: refusal, writes: 0 });
       continue;
     }
+    const recordedSha = plan.recordedSha;
     if (recordedSha && recordedSha !== head && !(await req.git.isAncestor(recordedSha, head))) {
       results.push({
         plan,
@@ -88,21 +107,44 @@ export async function runSync(req: SyncRequest): Promise<EnvResult[]> {
       continue;
     }
     try {
-      const { writes } = await store.apply(plan.changes, head, (done, total) => req.progress?.(env, done, total));
-      const after = planChanges(desired, await store.read(keys));
-      const wrong = after.filter((c) => c.steps.length > 0);
-      if (wrong.length) {
-        results.push({ plan, status: 'failed', writes, reason: `read back after writing, ${wrong.length} flag(s) still differ: ${wrong.map((c) => c.key).join(', ')}`, applied: todo.map((c) => c.key).filter((k) => !wrong.some((w) => w.key === k)), notApplied: wrong.map((c) => c.key) });
-      } else results.push({ plan, status: 'applied', writes, applied: todo.map((c) => c.key) });
+      let { writes } = await store.apply(plan, (done, total) => req.progress?.(env, done, total));
+      const check = await verify(store, plan, desired);
+      // An orphan still on must stay in the record, or no later run would know to turn it off.
+      if (check.stillOn.length) writes += (await store.apply({ ...plan, changes: [], orphans: [], managed: [...plan.managed, ...check.stillOn].sort() })).writes;
+      const wrong = [...check.differ, ...check.stillOn];
+      if (wrong.length || check.unrecorded) {
+        const reasons = [...(wrong.length ? [`${wrong.length} flag(s) still differ: ${wrong.join(', ')}`] : []), ...(check.unrecorded ? [check.unrecorded] : [])];
+        results.push({ plan, status: 'failed', writes, reason: `read back after writing, ${reasons.join('; ')}`, applied: todo.filter((k) => !wrong.includes(k)), notApplied: wrong });
+      } else results.push({ plan, status: 'applied', writes, applied: todo });
     } catch (error) {
       if (error instanceof ApplyError) {
         results.push({ plan, status: 'failed', writes: 0, reason: error.message, applied: error.applied, notApplied: error.notApplied });
       } else if (error instanceof StoreError || error instanceof HttpError) {
-        results.push({ plan, status: 'failed', writes: 0, reason: error.message, applied: [], notApplied: todo.map((c) => c.key) });
+        results.push({ plan, status: 'failed', writes: 0, reason: error.message, applied: [], notApplied: todo });
       } else throw error;
     }
   }
   return results;
+}
+
+/** Reads back what apply wrote: flags that still differ, orphans still on, and whether the record is right. */
+async function verify(store: FlagStore, plan: SyncPlan, desired: DesiredFlag[]): Promise<{ differ: string[]; stillOn: string[]; unrecorded?: string }> {
+  const [state, recorded] = await Promise.all([store.read([...plan.managed, ...plan.orphans.map((o) => o.key)]), store.recorded()]);
+  const differ = planChanges(desired, state)
+    .filter((c) => c.steps.length > 0)
+    .map((c) => c.key);
+  const stillOn = plan.orphans.filter((o) => state.get(o.key)?.enabled).map((o) => o.key);
+  const record = new Set(recorded.managed);
+  const missing = plan.managed.filter((k) => !record.has(k));
+  const expected = new Set(plan.managed.concat(stillOn)); // an orphan still on is put back into the record below
+  const extra = recorded.managed.filter((k) => !expected.has(k));
+  const unrecorded =
+    recorded.sha !== plan.sha
+      ? `the store recorded ${recorded.sha ? short(recorded.sha) : 'no SHA'} instead of ${short(plan.sha)}`
+      : missing.length || extra.length
+        ? `the store's managed flags are not what main names (${[...missing.map((k) => `missing ${k}`), ...extra.map((k) => `extra ${k}`)].slice(0, 5).join(', ')})`
+        : undefined;
+  return { differ, stillOn, ...(unrecorded ? { unrecorded } : {}) };
 }
 
 export const short = (sha: string) => sha.slice(0, 7);
