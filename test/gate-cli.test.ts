@@ -81,8 +81,8 @@ describe('rollgate gate on a PR: the report, the comment, the check run', () => 
     const report = JSON.parse(r.stdout);
     expect(report.decision).toBe('NO-GO');
     expect(report.reasons).toEqual([
-      'must-pass "Error rate < 1 % for 48 hours" failed: 2.5 % is not < 1',
-      'blocker "Error rate > 2 % (code or data problem)" hit: 2.5 % is > 2 (blocker hit)',
+      'must-pass "Error rate < 1 % for 48 hours" failed: 2.5 % is not < 1 (point estimate)',
+      'blocker "Error rate > 2 % (code or data problem)" hit: 2.5 % is > 2 (point estimate) (blocker hit)',
     ]);
     const run = github.checkRuns().at(-1)!;
     expect(run.conclusion).toBe('failure');

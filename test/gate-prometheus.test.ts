@@ -16,7 +16,8 @@ const END = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000);
 const FLAG = 'qb-td-calculator-v2';
 const CONTROL: Profile = { ...HEALTHY, conversionPercent: 12 };
 const SCENARIOS: Record<string, Omit<HistoryOptions, 'flag' | 'env' | 'end' | 'hours'>> = {
-  go: { treatment: { ...HEALTHY, conversionPercent: 12.3 }, control: CONTROL },
+  // In shadow the application exports the new path's numbers as variant="shadow" too.
+  go: { treatment: { ...HEALTHY, conversionPercent: 12.3 }, control: CONTROL, shadow: { ...HEALTHY, conversionPercent: 12.3 } },
   'must-fail': { treatment: { ...HEALTHY, errorPercent: 1.5, conversionPercent: 12.3 }, control: CONTROL },
   conditional: { treatment: { ...HEALTHY, conversionPercent: 11.7 }, control: CONTROL, qb: { availabilityPercent: 99.5 } },
   'blocker-hit': { treatment: { ...HEALTHY, conversionPercent: 12.3 }, control: CONTROL, qb: { dataCoveragePercent: 60 } },

@@ -20,7 +20,8 @@ function table(values: Map<string, number>): MetricsProvider & { requests: Metri
     requests,
     async measure(r) {
       requests.push(r);
-      const v = values.get(`${r.metric}|${r.variant}`) ?? values.get(r.metric);
+      // In a shadow stage the new path is measured as the shadow variant: the table's treatment value.
+      const v = values.get(`${r.metric}|${r.variant}`) ?? (r.variant === 'shadow' ? values.get(`${r.metric}|treatment`) : undefined) ?? values.get(r.metric);
       return v === undefined ? { ok: false, reason: 'no data: the query returned no series' } : { ok: true, value: v };
     },
   };

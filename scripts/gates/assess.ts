@@ -1,5 +1,6 @@
 import type { RollbackRow } from '../config/schema/index.ts';
-import type { Measurement } from '../metrics/port.ts';
+import type { Evidence } from '../metrics/port.ts';
+import type { Metric } from '../config/schema/index.ts';
 import { judge, threshold } from './criteria.ts';
 
 export interface RowVerdict {
@@ -32,13 +33,16 @@ export interface Assessment {
  * bad case). A rollback row never moves a rollout up: at or below its `to`, it advises
  * holding and investigating. Missing data never reads as healthy.
  */
-export function assess(rollout: { name: string; stages: string[] }, env: string, stage: string, rows: RollbackRow[], measured: Measurement[][][]): Assessment {
+export function assess(rollout: { name: string; stages: string[] }, env: string, stage: string, rows: RollbackRow[], measured: Evidence[][][], metricOf: (name: string) => Metric | undefined = () => undefined): Assessment {
   const verdicts: RowVerdict[] = rows.map((row, index) => {
     const base = { index, severity: row.severity, action: row.action, ...(row.to ? { to: row.to } : {}), ...(row.mode ? { mode: row.mode } : {}), ...(row.note ? { note: row.note } : {}) };
     if (row.during && !row.during.includes(stage)) return { ...base, state: 'not-applicable' as const, criteria: [] };
     const group = row.when.all ? 'all' : 'any';
     const list = row.when[group] ?? [];
-    const judged = list.map((c, i) => ({ c, j: judge(c, measured[index][i], true) }));
+    const judged = list.map((c, i) => {
+      const metric = c.metric ? metricOf(c.metric) : undefined;
+      return { c, j: judge(c, measured[index][i], { bad: true, ...(metric ? { metric } : {}) }) };
+    });
     const hits = judged.map(({ j }) => j.result === 'FAIL');
     const unknown = judged.some(({ j }) => j.result === 'INCONCLUSIVE');
     const matched = group === 'any' ? hits.some(Boolean) : hits.every(Boolean) && !unknown;

@@ -1,15 +1,14 @@
-import { valueTemplate } from '../metrics/catalog.ts';
 import { durationMs, formatDuration } from '../config/duration.ts';
 import type { ConfigModel, Located } from '../config/model.ts';
 import type { Criterion, Gate, RolloutDocument } from '../config/schema/index.ts';
 import type { StageChange } from '../git/stage-history.ts';
 import type { Review } from '../github/port.ts';
-import type { MetricRequest, MetricsProvider, Measurement } from '../metrics/port.ts';
-import { renderTemplate } from '../metrics/template.ts';
+import type { Evidence, MetricsProvider } from '../metrics/port.ts';
 import { countApprovals } from './approvals.ts';
-import { builtinMetric, BUILTIN_UNITS } from './builtins.ts';
+import { BUILTIN_UNITS } from './builtins.ts';
 import { judge, threshold } from './criteria.ts';
 import { decide } from './decide.ts';
+import { gatherEvidence, type MeasureContext } from './evidence.ts';
 import type { CriterionReport, GateReport, Group } from './report.ts';
 
 /** Asked for a gate that does not exist: a stage that is not ahead, an unknown environment. */
@@ -75,10 +74,11 @@ export async function evaluateGate(input: GateInput): Promise<GateReport> {
       const ticked = input.ticked.has(c.check);
       return { group: item.group, name, check: c.check, threshold: 'manual check', result: ticked ? 'PASS' : 'PENDING', why: ticked ? 'ticked in the PR' : 'not ticked yet', path: item.path };
     }
-    const unit = BUILTIN_UNITS[c.metric!] ?? input.model.metricCatalog.get(c.metric!)?.metric.unit;
-    const window = c.window ?? input.model.metricCatalog.get(c.metric!)?.metric.defaultWindow;
-    const judged = judge(c, measured[i], item.group === 'blockers', unit === 'percent' ? '%' : unit === 'count' || unit === 'ratio' ? '' : unit);
-    return { group: item.group, name, metric: c.metric, unit, threshold: threshold(c), ...(window && !BUILTIN_UNITS[c.metric!] ? { window } : {}), ...judged, path: item.path };
+    const metric = input.model.metricCatalog.get(c.metric!)?.metric;
+    const unit = BUILTIN_UNITS[c.metric!] ?? metric?.unit;
+    const window = c.window ?? metric?.defaultWindow;
+    const judged = judge(c, measured[i], { bad: item.group === 'blockers', unit: shownUnit(unit), ...(metric ? { metric } : {}) });
+    return { group: item.group, name, metric: c.metric, unit, threshold: threshold(c), ...(window && !BUILTIN_UNITS[c.metric!] ? { window } : {}), ...(c.for ? { for: c.for } : {}), ...judged, path: item.path };
   });
 
   const bake = bakeOf(stage(input.from).bake, input.history, env, input.from, input.now);
@@ -111,47 +111,15 @@ export async function evaluateGate(input: GateInput): Promise<GateReport> {
   };
 }
 
-/** What measuring needs: the rollout, where it is, and where numbers come from. */
-export interface MeasureContext {
-  model: ConfigModel;
-  rollout: Located<RolloutDocument>;
-  env: string;
-  /** The stage the environment is in (for the built-ins). */
-  stage: string;
-  provider: MetricsProvider;
-  history: StageChange[];
-  now: number;
-}
-
 /**
- * Measures every metric criterion: one measurement, or treatment and control for vsBaseline;
- * none for manual checks. All queries run concurrently, at most `concurrency` at once.
+ * Gathers the evidence of every metric criterion (none for manual checks), at most
+ * `concurrency` criteria in flight at once.
  */
-export async function measureCriteria(ctx: MeasureContext, criteria: Criterion[], concurrency = 8): Promise<Measurement[][]> {
-  const tasks: (() => Promise<Measurement>)[] = [];
-  const slots = criteria.map((c) => {
-    if (c.metric === undefined) return [] as number[];
-    const variants: MetricRequest['variant'][] = c.vsBaseline ? ['treatment', 'control'] : ['treatment'];
-    return variants.map((variant) => tasks.push(() => measureOne(ctx, c, variant)) - 1);
-  });
-  const results = await runBounded(tasks, concurrency);
-  return slots.map((s) => s.map((i) => results[i]));
-}
-
-async function measureOne(ctx: MeasureContext, c: Criterion, variant: MetricRequest['variant']): Promise<Measurement> {
-  const name = c.metric!;
-  const stageOrder = ctx.rollout.doc.spec.stages.map((s) => s.name);
-  if (BUILTIN_UNITS[name]) return builtinMetric(name, ctx.history, ctx.env, ctx.stage, stageOrder, ctx.now);
-  const entry = ctx.model.metricCatalog.get(name);
-  if (!entry) return { ok: false, reason: `unknown metric ${name}` };
-  const window = c.window ?? entry.metric.defaultWindow;
-  const flag = ctx.rollout.doc.spec.flag;
-  const query = renderTemplate(valueTemplate(entry.metric), { flag, window, variant: variant ?? 'treatment', env: ctx.env }).text;
-  try {
-    return await ctx.provider.measure({ metric: name, query, flag, env: ctx.env, window, ...(variant ? { variant } : {}) });
-  } catch (error) {
-    return { ok: false, reason: `provider error: ${(error as Error).message}` };
-  }
+export async function measureCriteria(ctx: MeasureContext, criteria: Criterion[], concurrency = 8): Promise<Evidence[][]> {
+  return runBounded(
+    criteria.map((c) => () => (c.metric === undefined ? Promise.resolve([] as Evidence[]) : gatherEvidence(ctx, c))),
+    concurrency,
+  );
 }
 
 function bakeOf(bake: string | undefined, history: StageChange[], env: string, stage: string, now: number): GateReport['bake'] {
@@ -177,3 +145,10 @@ export async function runBounded<T>(tasks: (() => Promise<T>)[], limit: number):
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), tasks.length) }, worker));
   return results;
 }
+
+/** A unit as it follows a number in a report. */
+export function shownUnit(unit: string | undefined): string {
+  return unit === 'percent' ? '%' : unit === 'count' || unit === 'ratio' || unit === undefined ? '' : unit;
+}
+
+export type { MeasureContext };

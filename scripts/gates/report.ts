@@ -19,6 +19,14 @@ export interface CriterionReport {
   measured?: number;
   treatment?: number;
   control?: number;
+  /** Sustained: the comparison had to hold throughout this duration. */
+  for?: string;
+  /** The samples the value rests on, when the metric can count them. */
+  samples?: number;
+  /** The confidence sequence's bounds (in the metric's unit; a ratio for vsBaseline). */
+  interval?: [number, number];
+  /** How the result was decided: `asymptotic-cs/wilson 95 %`, `point estimate`, `sustained over 48h`. */
+  method?: string;
   result: Result;
   why: string;
   /** Where it is written in the rollout file (for annotations). */

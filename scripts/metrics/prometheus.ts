@@ -26,7 +26,8 @@ export function prometheusProvider(http: HttpClient, options: PrometheusOptions 
     name: `prometheus ${origin}`,
     async measure(request): Promise<Measurement> {
       const params = new URLSearchParams({ query: request.query });
-      if (time !== undefined) params.set('time', String(time));
+      const at = request.at !== undefined ? request.at / 1000 : time;
+      if (at !== undefined) params.set('time', String(at));
       if (options.timeoutMs !== undefined) params.set('timeout', `${Math.max(1, Math.round(options.timeoutMs))}ms`);
       const path = `/api/v1/query?${params}`;
       let status: number;

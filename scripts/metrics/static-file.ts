@@ -15,9 +15,9 @@ export class MetricsFileError extends Error {
   }
 }
 
-type Entry = number | { treatment?: number; control?: number };
+type Entry = number | { treatment?: number; control?: number; shadow?: number };
 
-const VARIANTS = ['treatment', 'control'] as const;
+const VARIANTS = ['treatment', 'control', 'shadow'] as const;
 
 /**
  * Answers from a YAML or JSON file (`--metrics FILE`): metric → number, or → {treatment, control}.
@@ -72,7 +72,7 @@ function readMetricsFile(path: string, shownAs: string, given?: string): Map<str
     const value = pair.value as Node | null;
     const at = value?.range?.[0] ?? key?.range?.[0];
     if (isMap(value)) {
-      const entry: { treatment?: number; control?: number } = {};
+      const entry: { treatment?: number; control?: number; shadow?: number } = {};
       for (const item of value.items) {
         const k = item.key as Node | null;
         const variant = isScalar(k) ? k.value : undefined;

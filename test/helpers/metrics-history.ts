@@ -2,7 +2,7 @@
 // openmetrics): the series rollout/metrics.yaml queries, one sample a minute, shaped so a
 // test knows what every catalog query must answer.
 
-export type Variant = 'treatment' | 'control';
+export type Variant = 'treatment' | 'control' | 'shadow';
 
 /** Latency of one variant, in ms: histogram_quantile answers p95/p99 exactly, and _sum / _count is avgMs. */
 export interface Latency {
@@ -46,6 +46,8 @@ export interface HistoryOptions {
   end: Date;
   treatment: Over<Profile>;
   control: Over<Profile>;
+  /** The new path computed in a shadow stage (served to nobody), as `variant="shadow"`: written only when given. */
+  shadow?: Over<Profile>;
   /** Defaults: QB_HEALTHY. */
   qb?: Over<Partial<QbProfile>>;
   /** One event each, this many hours before `end` (fractions allowed). */
@@ -219,9 +221,9 @@ export function history(options: HistoryOptions): string {
   const lines = SERIES.filter((name) => !omit.has(name)).map((name) => `# TYPE ${TYPES[name][0]} ${TYPES[name][1]}`);
 
   const base = `env="${env}",flag="${flag}"`;
-  const variants = (['treatment', 'control'] as const).map((variant) => ({
+  const variants = (options.shadow ? (['treatment', 'control', 'shadow'] as const) : (['treatment', 'control'] as const)).map((variant) => ({
     variant,
-    profile: options[variant],
+    profile: options[variant]!,
     labels: `${base},variant="${variant}"`,
     // Float accumulators; samples write their floor, so counters stay whole and monotonic.
     acc: { ok: 0, error: 0, count: 0, sum: 0, buckets: new Array<number>(LATENCY_BUCKETS.length + 1).fill(0), sessions: 0, conversions: 0 },
@@ -320,7 +322,7 @@ function countUpTo(sorted: number[], ts: number): number {
 
 function parseOmit(entries: string[]): Set<string> {
   for (const entry of entries) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)(\{variant="(treatment|control)"\})?$/.exec(entry);
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(\{variant="(treatment|control|shadow)"\})?$/.exec(entry);
     if (!m || !(SERIES as readonly string[]).includes(m[1])) {
       throw new Error(`omit: "${entry}" is not a series of the history (${SERIES.join(', ')}), optionally with {variant="treatment|control"}`);
     }
