@@ -27,7 +27,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const provider = openProvider(dir, model.environments[0].doc.spec.environments[env].metrics, io.env, values.metrics);
   const ctx = { model, rollout, env, stage, provider, history: await stageHistory(gitAt(dir), rollout.file.path), now: io.now() };
   const measured = await Promise.all(rows.map((row) => measureCriteria(ctx, row.when.all ?? row.when.any ?? [])));
-  const result = assess({ name: positionals[0], stages: rollout.doc.spec.stages.map((s) => s.name) }, env, stage, rows, measured);
+  const result = assess({ name: positionals[0], stages: rollout.doc.spec.stages.map((s) => s.name) }, env, stage, rows, measured, (name) => model.metricCatalog.get(name)?.metric);
   if (format === 'json') io.stdout(JSON.stringify(result, null, 2) + '\n');
   else {
     const lines = [`${result.rollout} in ${env} at ${stage}: ${result.advice}`];
