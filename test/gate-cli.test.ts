@@ -71,7 +71,7 @@ describe('rollgate gate on a PR: the report, the comment, the check run', () => 
     const comments = github.commentsOf(pr).filter((c) => c.body.includes('<!-- rollgate:gate qb-td-calculator-v2 staging -->'));
     expect(comments).toHaveLength(1);
     expect(comments[0].body).toContain('### 🟢 GO: qb-td-calculator-v2 staging canary (10 %) → staged (50 %)');
-    expect(comments[0].body).toContain('| Conversion rate >= 95 % of v1 baseline | 1.02× (5.1 % vs 5 %) | ≥ 0.95 × control | 48h | ✅ PASS |');
+    expect(comments[0].body).toContain('| Conversion rate >= 95 % of v1 baseline | 1.02× (5.1 % vs 5 %) | ≥ 0.95 × control | 48h | point estimate | ✅ PASS |');
     expect(github.checkRuns().at(-1)).toMatchObject({ conclusion: 'success' });
   });
 

@@ -15,11 +15,15 @@ const value = (c: CriterionReport) => {
   return c.control !== undefined ? `${n(c.measured)}× (${n(c.treatment!)}${unit} vs ${n(c.control)}${unit})` : `${n(c.measured)}${unit}`;
 };
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const num = (x: number) => (Number.isInteger(x) ? x.toLocaleString('en-US') : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(4).replace(/\.?0+$/, ''));
+/** What a verdict rests on: the samples, the interval and the method (`point estimate` says there is no interval). */
+const evidence = (c: CriterionReport) =>
+  [c.samples !== undefined ? `n = ${num(c.samples)}` : '', c.interval ? `[${num(c.interval[0])}, ${num(c.interval[1])}]` : '', c.method ?? ''].filter(Boolean).join(' · ') || '—';
 
 function table(title: string, rows: CriterionReport[]): string {
   if (!rows.length) return '';
-  let out = `#### ${title}\n\n| criterion | measured | threshold | window | result | why |\n|---|---|---|---|---|---|\n`;
-  for (const c of rows) out += `| ${cell(c.name)} | ${cell(value(c))} | ${cell(c.threshold)} | ${c.window ?? '—'} | ${ICON[c.result]} | ${cell(c.why)} |\n`;
+  let out = `#### ${title}\n\n| criterion | measured | threshold | window | evidence | result | why |\n|---|---|---|---|---|---|---|\n`;
+  for (const c of rows) out += `| ${cell(c.name)} | ${cell(value(c))} | ${cell(c.threshold)}${c.for ? ` for ${c.for}` : ''} | ${c.window ?? '—'} | ${cell(evidence(c))} | ${ICON[c.result]} | ${cell(c.why)} |\n`;
   return out + '\n';
 }
 
@@ -50,7 +54,7 @@ export function renderGateText(r: GateReport): string {
   const group = (title: string, rows: CriterionReport[]) => {
     if (!rows.length) return;
     lines.push(title);
-    for (const c of rows) lines.push(`  ${c.result.padEnd(12)} ${c.name}: ${value(c)} (${c.threshold}${c.window ? `, ${c.window}` : ''}) — ${c.why}`);
+    for (const c of rows) lines.push(`  ${c.result.padEnd(12)} ${c.name}: ${value(c)} (${c.threshold}${c.for ? ` for ${c.for}` : ''}${c.window ? `, ${c.window}` : ''}) — ${c.why}${c.samples !== undefined || c.interval ? ` [${evidence(c)}]` : ''}`);
     lines.push('');
   };
   group('must pass:', r.mustPass);
