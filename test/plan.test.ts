@@ -107,3 +107,48 @@ describe('rollgate plan: the PR policy', () => {
     expect(r.stdout).toContain(`::error file=${FILE},line=11,endLine=11,col=35,endColumn=35,title=policy/live-stage::`);
   });
 });
+
+describe('rollgate plan: the freeze', () => {
+  const ENVS = 'rollout/environments.yaml';
+  const frozen = (until?: string, envs = 'production') => (t: string) => t.replace('spec:\n', `spec:\n  freeze:\n    reason: INC-42 checkout incident\n    environments: [${envs}]\n${until ? `    until: '${until}'\n` : ''}`);
+  const onMain = (hours: number, until?: string, envs?: string) => {
+    const p = pr(hours);
+    p.repo.git('checkout', '-q', 'main');
+    p.repo.commit(ENVS, frozen(until, envs), 'Freeze production', ago(48));
+    p.repo.git('checkout', '-q', '-B', 'pr');
+    return p;
+  };
+
+  it('refuses an advance in a frozen environment, with the reason; other environments and rollbacks pass', () => {
+    const { plan, commit } = onMain(72);
+    commit(setStage('production', 'staged'), 'Advance production');
+    const r = plan();
+    expect(r.code).toBe(1);
+    expect(r.out.refusals).toEqual([expect.objectContaining({ code: 'policy/freeze', message: 'production is frozen: INC-42 checkout incident' })]);
+    // Everything frozen: a rollback that serves fewer users still passes.
+    const back = onMain(72, undefined, 'staging, production');
+    back.commit(setStage('staging', 'canary'), 'Roll staging back');
+    expect(back.plan().code).toBe(0);
+  });
+
+  it('a PR cannot lift the freeze it advances under: base decides', () => {
+    const { repo, plan } = onMain(72);
+    repo.commit(ENVS, (t) => t.replace(/  freeze:\n(    .*\n)+/, ''), 'Lift the freeze');
+    repo.commit(FILE, setStage('production', 'staged'), 'and advance');
+    const r = plan();
+    expect(r.code).toBe(1);
+    expect(codes(r.out)).toContain('policy/freeze');
+    expect(r.out.changes.map((c: { kind: string; detail: string }) => c.detail)).toContain('freeze lifted');
+  });
+
+  it('a freeze whose until has passed no longer holds; setting a freeze is listed', () => {
+    const { plan, commit } = onMain(72, ago(1));
+    commit(setStage('production', 'staged'), 'Advance production');
+    expect(plan().code).toBe(0);
+    const setting = pr(72);
+    setting.repo.commit(ENVS, frozen(), 'Freeze production');
+    const r = setting.plan();
+    expect(r.code).toBe(0);
+    expect(r.out.changes).toEqual([expect.objectContaining({ kind: 'freeze', detail: 'freeze set: INC-42 checkout incident' })]);
+  });
+});

@@ -24,6 +24,7 @@ export type ChangeKind =
   | 'store'
   | 'approver-groups'
   | 'environment-settings'
+  | 'freeze'
   | 'alerts'
   | 'channels';
 
@@ -210,12 +211,19 @@ function environmentChanges(base: ConfigModel, head: ConfigModel): Change[] {
     if (b || h) out.push({ kind: 'environment-settings', detail: `environments file ${b ? 'removed' : 'added'}` });
     return out;
   }
+  if (diffPaths(b.doc.spec.freeze, h.doc.spec.freeze).length) {
+    const lifted = h.doc.spec.freeze === undefined;
+    // Setting or changing a freeze only stops advances; lifting one is a config change.
+    out.push({ kind: lifted ? 'environment-settings' : 'freeze', detail: lifted ? 'freeze lifted' : `freeze ${b.doc.spec.freeze ? 'changed' : 'set'}: ${h.doc.spec.freeze!.reason}`, file: h.file, path: ['spec', 'freeze'] });
+  }
   for (const path of diffPaths(b.doc.spec, h.doc.spec)) {
     const [field, key, sub] = path;
     const full = ['spec', ...path];
     if (field === 'environments' && key !== undefined && sub !== undefined) {
       const kind = sub === 'metrics' ? 'provider' : sub === 'store' ? 'store' : 'environment-settings';
       out.push({ kind, env: String(key), detail: `${String(key)}: ${showPath(path.slice(2))} changed`, file: h.file, path: full });
+    } else if (field === 'freeze') {
+      continue; // one change for the whole freeze, above
     } else if (field === 'approverGroups' || field === 'configOwners') {
       out.push({ kind: 'approver-groups', ...(key !== undefined ? { group: String(key) } : {}), detail: `${showPath(path)} changed`, file: h.file, path: full });
     } else out.push({ kind: 'environment-settings', ...(field === 'environments' && key !== undefined ? { env: String(key) } : {}), detail: `${showPath(path)} changed`, file: h.file, path: full });

@@ -55,6 +55,14 @@ export const environmentsSpec = z
       )
       .default({})
       .describe('Named groups that gates require approvals from'),
+    freeze: z
+      .strictObject({
+        reason: z.string().min(1).describe('Why: shown on every refused advance and skipped proposal'),
+        until: z.iso.datetime({ offset: true }).optional().describe('When the freeze ends by itself (ISO 8601); left out, it holds until removed'),
+        environments: z.array(kebabName).min(1).optional().describe('The environments frozen; left out, all of them'),
+      })
+      .optional()
+      .describe('The emergency pause: while it holds, plan refuses every advance (rollbacks stay allowed) and propose opens nothing. Read from the base branch, so a PR cannot lift the freeze it advances under'),
     configOwners: kebabName
       .optional()
       .describe('The approver group that reviews every config change that could make a later gate weaker (gates, rollback matrix, metric catalog, providers, approver groups, alerts); its approval is required on such a PR besides the approvals of the gates it touches'),

@@ -1,6 +1,7 @@
 import type { PolicyRule } from '../rule.ts';
 import { advanceAlone } from './advance-alone.ts';
 import { bake } from './bake.ts';
+import { freeze } from './freeze.ts';
 import { liveStage } from './live-stage.ts';
 import { noBaseGate } from './no-base-gate.ts';
 import { oneStage } from './one-stage.ts';
@@ -12,4 +13,4 @@ import { stageAsOnBase } from './stage-as-on-base.ts';
  * forward. Anything that serves fewer users (a rollback, a removal) passes every rule.
  * Production ahead of staging needs no rule here: the head is validated first.
  */
-export const POLICY: readonly PolicyRule[] = [noBaseGate, oneStage, liveStage, stageAsOnBase, advanceAlone, bake];
+export const POLICY: readonly PolicyRule[] = [freeze, noBaseGate, oneStage, liveStage, stageAsOnBase, advanceAlone, bake];
