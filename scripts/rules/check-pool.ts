@@ -53,11 +53,12 @@ export function startCheckPool(options: PoolOptions = {}, expectedFiles = Infini
   };
 }
 
+/** Built ahead of time (build/cli, where this code sits in a chunk beside check-worker.js) or run from the sources. */
+const BUILT = !import.meta.url.endsWith('.ts');
+
 function spawn(): Worker | undefined {
-  // Workers do not inherit the CLI's TypeScript loader: register tsx first, then load the worker module.
-  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./check-worker.ts', import.meta.url).href)}); });`;
   try {
-    const worker = new Worker(bootstrap, { eval: true });
+    const worker = BUILT ? new Worker(new URL('./check-worker.js', import.meta.url)) : new Worker(fromSources(), { eval: true });
     worker.on('error', () => {}); // reported through `collect`; the main thread takes over its chunks
     worker.unref(); // a pool that is never used does not keep the process alive
     return worker;
@@ -74,4 +75,9 @@ function collect(worker: Worker, results: FileResult[][]): Promise<void> {
     worker.once('error', () => resolve());
     worker.once('exit', () => resolve());
   });
+}
+
+/** Workers do not inherit the CLI's TypeScript loader: register tsx first, then load the worker module. */
+function fromSources(): string {
+  return `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./check-worker.ts', import.meta.url).href)}); });`;
 }
