@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   alerts: { summary: 'export Prometheus rules and an Alertmanager config; run the alert unit tests', load: () => import('./commands/alerts.ts') },
   webhook: { summary: 'receive Alertmanager webhooks and roll back in git', load: () => import('./commands/webhook.ts') },
   advance: { summary: 'open the PR that advances a rollout one stage, with its gate report', load: () => import('./commands/advance.ts') },
+  propose: { summary: 'the progression bot: open (or close) the advance PR of every step that is ready on main', load: () => import('./commands/propose.ts') },
   gate: { summary: 'evaluate the gate into the next stage: GO, NO-GO, CONDITIONAL, INCONCLUSIVE', load: () => import('./commands/gate.ts') },
   doctor: { summary: "check the GitHub settings rollgate's guarantees rest on (protection, CODEOWNERS, tokens)", load: () => import('./commands/doctor.ts') },
 };

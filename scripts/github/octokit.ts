@@ -116,6 +116,21 @@ export function octokitGitHub(options: OctokitGitHubOptions): GitHub {
       await call(`update pull request #${number}`, () => rest.pulls.update({ ...repoArgs, pull_number: number, ...update }));
     },
 
+    async listPullRequests(label) {
+      const pulls = await call('list open pull requests', () => octokit.paginate(rest.pulls.list, { ...repoArgs, state: 'open', per_page: 100 }));
+      return pulls.filter((p) => p.labels.some((l) => l.name === label)).map(pullRequest);
+    },
+
+    async closePullRequest(number) {
+      await call(`close pull request #${number}`, () => rest.pulls.update({ ...repoArgs, pull_number: number, state: 'closed' }));
+    },
+
+    async enableAutoMerge(number, method = 'SQUASH') {
+      const { data } = await call(`get pull request #${number}`, () => rest.pulls.get({ ...repoArgs, pull_number: number }));
+      const mutation = 'mutation($id: ID!, $mergeMethod: PullRequestMergeMethod!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $mergeMethod }) { pullRequest { number } } }';
+      await call(`enable auto-merge on #${number}`, () => octokit.graphql(mutation, { id: data.node_id, mergeMethod: method }));
+    },
+
     async addLabels(number, labels) {
       // GitHub answers 422 to an empty list; adding nothing is a no-op.
       if (labels.length === 0) return;

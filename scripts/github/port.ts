@@ -126,6 +126,15 @@ export interface GitHub {
   createPullRequest(pr: { title: string; head: string; base: string; body: string }): Promise<PullRequest>;
   updatePullRequest(number: number, update: { title?: string; body?: string }): Promise<void>;
   addLabels(number: number, labels: string[]): Promise<void>;
+  /** Open PRs carrying `label` (every page). */
+  listPullRequests(label: string): Promise<PullRequest[]>;
+  /** Closes a PR without merging it. */
+  closePullRequest(number: number): Promise<void>;
+  /**
+   * Turns on GitHub's auto-merge (GraphQL `enablePullRequestAutoMerge`): the PR merges itself
+   * once every required check and review passes. Branch protection still decides.
+   */
+  enableAutoMerge(number: number, method?: 'MERGE' | 'SQUASH' | 'REBASE'): Promise<void>;
   /** Creates or updates the one comment that contains `marker` (every page searched). */
   upsertComment(number: number, marker: string, body: string): Promise<{ id: number; created: boolean }>;
   /** Every review of the PR (every page). */

@@ -244,6 +244,22 @@ export class FakeGitHub implements GitHub, GitHubSeeds {
     if (update.body !== undefined) pr.body = update.body;
   }
 
+  async listPullRequests(label: string): Promise<PullRequest[]> {
+    this.enter('listPullRequests', label);
+    return [...this.pulls.values()].filter((p) => p.state === 'open' && p.labels.includes(label)).map(view);
+  }
+
+  async closePullRequest(number: number): Promise<void> {
+    this.enter('closePullRequest', number);
+    this.pull(number, `close pull request #${number}`).state = 'closed';
+  }
+
+  async enableAutoMerge(number: number, method: 'MERGE' | 'SQUASH' | 'REBASE' = 'SQUASH'): Promise<void> {
+    this.enter('enableAutoMerge', number, method);
+    const pr = this.pull(number, `enable auto-merge on #${number}`);
+    if (pr.state !== 'open') throw new Error(`pull request #${number} is closed`);
+  }
+
   async addLabels(number: number, labels: string[]): Promise<void> {
     this.enter('addLabels', number, labels);
     if (labels.length === 0) return;

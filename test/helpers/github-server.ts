@@ -63,6 +63,8 @@ interface StoredPull {
   labels: string[];
   state: 'open' | 'closed';
   merge?: SeedMerge;
+  /** Set by the GraphQL enablePullRequestAutoMerge mutation. */
+  autoMerge?: { mergeMethod: string; enabledAt: string };
   createdAt: string;
   updatedAt: string;
 }
@@ -368,6 +370,7 @@ export class GitHubServer implements GitHubSeeds {
       if (!members) throw notFound();
       return this.page(r, url, members.map((login) => this.user(login)));
     }
+    if (r.path === '/graphql' && method === 'POST') return { status: 200, body: this.graphql(r.body) };
     const users = /^\/users\/([^/]+)$/.exec(r.path);
     if (users && method === 'GET') return { status: 200, body: this.user(users[1]) };
     if (!r.path.startsWith('/repos/')) throw notFound();
@@ -470,6 +473,23 @@ export class GitHubServer implements GitHubSeeds {
     const pr = this.pull(number);
     pr.body = typeof b.body === 'string' ? b.body : null;
     return pr;
+  }
+
+  /** The one GraphQL mutation rollgate sends: enablePullRequestAutoMerge. */
+  private graphql(body: unknown): unknown {
+    const { query, variables } = (body ?? {}) as { query?: string; variables?: Record<string, unknown> };
+    if (typeof query !== 'string' || !/enablePullRequestAutoMerge/.test(query)) return { errors: [{ message: 'this server answers only enablePullRequestAutoMerge' }] };
+    const id = String(variables?.id ?? '');
+    const pr = [...this.pulls.values()].find((p) => `PR_${p.number}` === id);
+    if (!pr) return { data: null, errors: [{ type: 'NOT_FOUND', message: `Could not resolve to a node with the global id of '${id}'` }] };
+    if (pr.state !== 'open') return { data: null, errors: [{ message: 'Pull request is closed' }] };
+    pr.autoMerge = { mergeMethod: String(variables?.mergeMethod ?? 'MERGE'), enabledAt: this.tick() };
+    return { data: { enablePullRequestAutoMerge: { pullRequest: { number: pr.number } } } };
+  }
+
+  /** Whether auto-merge was enabled on a PR, and how. */
+  autoMergeOf(number: number): StoredPull['autoMerge'] {
+    return this.pull(number).autoMerge;
   }
 
   private updatePull(number: number, body: unknown): StoredPull {
@@ -950,7 +970,7 @@ export class GitHubServer implements GitHubSeeds {
         self: link(`${api}/pulls/${p.number}`),
       },
       author_association: p.author === this.owner ? 'OWNER' : 'MEMBER',
-      auto_merge: null,
+      auto_merge: p.autoMerge ? { enabled_by: this.user(BOT_LOGIN), merge_method: p.autoMerge.mergeMethod.toLowerCase() as 'squash', commit_title: p.title, commit_message: '' } : null,
       draft: false,
     };
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { document, duration, kebabName } from './common.ts';
+import { progressionMode } from './rollout.ts';
 
 const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/);
 
@@ -55,6 +56,13 @@ export const environmentsSpec = z
       )
       .default({})
       .describe('Named groups that gates require approvals from'),
+    progression: z
+      .strictObject({
+        default: progressionMode.default('manual').describe('Mode of rollouts that set none'),
+        maxOpenProposals: z.number().int().min(1).default(5).describe('At most this many bot PRs open at once, across all rollouts'),
+      })
+      .optional()
+      .describe('Automatic progression: what `rollgate propose` may do'),
     freeze: z
       .strictObject({
         reason: z.string().min(1).describe('Why: shown on every refused advance and skipped proposal'),

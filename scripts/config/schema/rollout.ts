@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { comparison, document, duration, flagKey, kebabName, percentage, severity } from './common.ts';
 
+/** manual: people open every advance; propose: `rollgate propose` opens the PR when a step is ready; auto: also turns on GitHub's auto-merge. */
+export const progressionMode = z.enum(['manual', 'propose', 'auto']).describe('manual: nothing automatic; propose: the bot opens the advance PR when the step is ready, people merge; auto: the bot also enables auto-merge, so the PR merges once every required check and review passes');
+
 export const criterion = z
   .strictObject({
     name: z.string().optional().describe('Short label shown in gate reports'),
@@ -99,6 +102,7 @@ export const rolloutSpec = z
       .default('userId')
       .describe('Evaluation-context attribute users are bucketed by'),
     stages: z.array(stage).min(1).describe('Ordered stages, percentages non-decreasing'),
+    progression: progressionMode.optional().describe("How this rollout moves forward; default: environments.yaml's progression.default"),
     environments: z
       .record(kebabName, z.strictObject({ stage: kebabName.describe('Current stage in this environment') }))
       .describe('Environment name → current stage'),
