@@ -9,9 +9,10 @@ import { repoFrom, setStage } from './git.ts';
 import { freePort, waitFor } from './ports.ts';
 import { startProcess, type Running } from './process.ts';
 import { PROMETHEUS } from './prometheus.ts';
+import { ALERTMANAGER } from './servers.ts';
 import { startWebhookProcess } from './webhook-process.ts';
 
-export const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
+export { ALERTMANAGER };
 
 export interface AlertRollback {
   /** From the moment the app's error rate crossed the threshold to the store serving the previous percentage. */

@@ -1,8 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.ts';
+import { missingError, postgresBin } from './servers.ts';
+
+export { postgresBin };
 
 export interface Postgres {
   host: string;
@@ -11,21 +14,13 @@ export interface Postgres {
   stop(): void;
 }
 
-/** The newest PostgreSQL server binaries Debian installed, if any. */
-export function postgresBin(): string | undefined {
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
-  return versions[0] ? join(root, versions[0], 'bin') : undefined;
-}
-
 /**
  * A throwaway PostgreSQL cluster on 127.0.0.1: a new data directory, trust auth, a free
  * port. As root it runs as the `postgres` user, because initdb refuses root.
  */
 export async function startPostgres(): Promise<Postgres> {
   const bin = postgresBin();
-  if (!bin) throw new Error('PostgreSQL is not installed (Debian package postgresql); .ci/run installs it');
+  if (!bin) throw missingError('postgresql');
   const dir = mkdtempSync(join(tmpdir(), 'rollgate-pg-'));
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.ts';
 import { startProcess } from './process.ts';
+import { missingError, PROMETHEUS, PROMTOOL } from './servers.ts';
 
-export const PROMETHEUS = '/usr/bin/prometheus';
-export const PROMTOOL = '/usr/bin/promtool';
+export { PROMETHEUS, PROMTOOL };
 
 export interface Prometheus {
   url: string;
@@ -21,7 +21,7 @@ export interface Prometheus {
  */
 export async function startPrometheus(options: { openMetrics: string }): Promise<Prometheus> {
   if (!existsSync(PROMETHEUS) || !existsSync(PROMTOOL)) {
-    throw new Error(`${PROMETHEUS} or ${PROMTOOL} is missing: .ci/run installs the Debian package prometheus`);
+    throw missingError('prometheus');
   }
   const dir = mkdtempSync(join(tmpdir(), 'rollgate-prom-'));
   const data = join(dir, 'data');

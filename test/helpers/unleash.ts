@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from './cli.ts';
 import { freePort, waitFor } from './ports.ts';
 import { createDatabase, type Postgres } from './postgres.ts';
+import { missingError, UNLEASH_SERVER } from './servers.ts';
 
-/** Installed apart from rollgate's own dependencies, from test/servers' lock file, by .ci/run. */
-export const UNLEASH_SERVER = join(ROOT, 'build', 'servers', 'node_modules', 'unleash-server', 'dist', 'server.js');
+export { UNLEASH_SERVER };
 export const ADMIN_TOKEN = '*:*.rollgate-test-admin-token';
 
 export interface Unleash {
@@ -17,7 +15,7 @@ export interface Unleash {
 
 /** A real Unleash (npm unleash-server, pinned in test/servers) on a fresh database, admin token seeded. */
 export async function startUnleash(pg: Postgres): Promise<Unleash> {
-  if (!existsSync(UNLEASH_SERVER)) throw new Error('unleash-server is not installed under build/servers: .ci/run installs it from test/servers');
+  if (!existsSync(UNLEASH_SERVER)) throw missingError('unleash-server');
   const database = `unleash_${process.pid}_${Date.now()}`;
   createDatabase(pg, database);
   const port = await freePort();
