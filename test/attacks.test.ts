@@ -323,6 +323,19 @@ describe('the gate job against attacks (gate.yml as Actions runs it)', { timeout
     expect(output(job)).toMatch(/for (59m\d+s|1h[\dms]*) of its 24h bake/);
   });
 
+  it('two YAML readers cannot disagree: a %YAML 1.1 header, an unknown tag or a merge key is refused on the PR', async () => {
+    const repo = baseRepo(failing);
+    for (const [name, change, code] of [
+      ['yaml-1.1', (t: string) => `%YAML 1.1\n---\n${t.replace("value: 1 }", 'value: 0310 }')}`, 'yaml/directive'],
+      ['tag', (t: string) => t.replace("value: 1 }", 'value: !note 1 }'), 'yaml/tag'],
+      ['merge-key', (t: string) => t.replace("    staged:\n      mustPass:", "    staged:\n      <<: { mustPass: [] }\n      mustPass:"), 'yaml/merge-key'],
+    ] as const) {
+      const pr = openPr(repo, name, edit(FILE, (t) => setStage('staging', 'staged')(change(t))));
+      const job = await gateJob(repo, pr);
+      expectRefused(job, pr, code);
+    }
+  });
+
   it('a manual check ticked only inside an HTML comment, a code fence or a quote is not ticked', async () => {
     const CHECK = 'Runbook reviewed';
     const repo = baseRepo(passing, edit(FILE, (t) => t.replace("    staged:\n      mustPass:\n", `    staged:\n      mustPass:\n        - { check: ${CHECK} }\n`)));
