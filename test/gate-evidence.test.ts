@@ -164,3 +164,25 @@ describe('shadow', { timeout: 60_000 }, () => {
     expect((await judge('shadow', { metric: 'error_rate', op: '<', value: 1, window: '1h' }, 'canary')).result).toBe('INCONCLUSIVE');
   });
 });
+
+describe('no evidence is not a pass', { timeout: 60_000 }, () => {
+  it('vsBaseline from control on a metric without {{variant}} is INCONCLUSIVE (the query compared with itself)', async () => {
+    const own = { ...model, metricCatalog: new Map(model.metricCatalog) };
+    own.metricCatalog.set('complaints', { name: 'complaints', file: model.metricCatalog.get('error_rate')!.file, metric: { unit: 'count', query: 'vector(5)', defaultWindow: '5m' } });
+    const report = await evaluateGate({
+      model: own,
+      rollout: svc,
+      env: 'clear-good',
+      from: 'canary',
+      to: 'full',
+      gate: { mustPass: [{ metric: 'complaints', vsBaseline: { op: '<=', ratio: 1, from: 'control' } }] },
+      gateFrom: 'base',
+      provider: prometheusProvider(new HttpClient({ baseUrl: prometheus.url, retries: 0 }), { time: END }),
+      history: [],
+      now: END.getTime(),
+      ticked: new Set(),
+    });
+    expect(report.mustPass[0].result).toBe('INCONCLUSIVE');
+    expect(report.mustPass[0].why).toContain('has no {{variant}} in its query');
+  });
+});
