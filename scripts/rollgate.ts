@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   rollback: { summary: 'undo the last advance (or go to --to), as a PR or --emergency on main with a sync', load: () => import('./commands/rollback.ts') },
   alerts: { summary: 'export Prometheus rules and an Alertmanager config; run the alert unit tests', load: () => import('./commands/alerts.ts') },
   webhook: { summary: 'receive Alertmanager webhooks and roll back in git', load: () => import('./commands/webhook.ts') },
+  watch: { summary: 'evaluate every rollback matrix now and act on it (rollback, PR, hold comment), once or on an interval', load: () => import('./commands/watch.ts') },
   advance: { summary: 'open the PR that advances a rollout one stage, with its gate report', load: () => import('./commands/advance.ts') },
   propose: { summary: 'the progression bot: open (or close) the advance PR of every step that is ready on main', load: () => import('./commands/propose.ts') },
   gate: { summary: 'evaluate the gate into the next stage: GO, NO-GO, CONDITIONAL, INCONCLUSIVE', load: () => import('./commands/gate.ts') },

@@ -60,7 +60,7 @@ function rollgateCalls(file: string): string[] {
 
 // Inputs such as a workflow_dispatch rollout name are untrusted: "--emergency" as a name must
 // stay a name. So options come first, each value bound with "=", then "--", then positionals.
-describe.each(['rollback.yml', 'sync.yml', 'validate.yml', 'gate.yml', 'propose.yml'])('rollgate calls in .github/workflows/%s', (file) => {
+describe.each(['rollback.yml', 'sync.yml', 'validate.yml', 'gate.yml', 'watch.yml', 'propose.yml'])('rollgate calls in .github/workflows/%s', (file) => {
   const calls = rollgateCalls(file);
 
   it('has rollgate calls', () => expect(calls.length).toBeGreaterThan(0));

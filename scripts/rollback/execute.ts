@@ -17,6 +17,8 @@ export interface RollbackRequest {
   reason: string;
   /** More trailers for the commit message, after Reason (the webhook's Alert-Key). */
   trailers?: Trailer[];
+  /** The stage the decision was made at: refused when main's tip has the environment elsewhere (main moved on). */
+  from?: string;
 }
 
 export interface RollbackDeps {
@@ -60,12 +62,15 @@ export async function emergencyRollback(deps: RollbackDeps, request: RollbackReq
   throw new RollbackRefused(`origin's ${mainBranch} kept moving: the push was rejected ${ATTEMPTS} times`);
 }
 
+/** The branch a rollback PR of `rollout` in `env` comes from: one per pair, so a second request updates the open PR. */
+export const rollbackBranch = (rollout: string, env: string) => `rollgate/rollback/${rollout}/${env}`;
+
 /** The PR path: a branch off main with the rollback commit, pushed, and a PR labelled rollback (updated if open). */
 export async function rollbackPullRequest(deps: RollbackDeps, github: GitHub, request: RollbackRequest): Promise<{ plan: RollbackPlan; number: number; url: string; created: boolean }> {
   const { git, mainBranch, path } = deps;
   const tip = await git.fetch(mainBranch);
   const { plan, text } = await prepare(git, tip, path, request);
-  const branch = `rollgate/rollback/${plan.rollout}/${plan.env}`;
+  const branch = rollbackBranch(plan.rollout, plan.env);
   await git.commitFile(tip, path, text, plan.message, branch);
   await git.push(branch);
   const title = plan.message.split('\n')[0];
@@ -84,6 +89,10 @@ async function prepare(git: Git, tip: string, path: string, request: RollbackReq
   const text = await git.show(tip, path);
   const doc = await rolloutAt(git, tip, path);
   if (text === undefined || !doc) throw new RollbackRefused(`${path} is not on the tip of main (or not valid there)`);
+  if (request.from !== undefined) {
+    const at = Object.hasOwn(doc.spec.environments, request.env) ? doc.spec.environments[request.env].stage : undefined;
+    if (at !== request.from) throw new RollbackRefused(`${request.rollout} is at ${at ?? 'no stage'} in ${request.env} on the tip of main, not ${request.from} where it was judged: main moved on meanwhile`);
+  }
   const plan = planRollback(doc, request.env, await stageHistory(git, path, tip), request.to, request.reason, request.trailers);
   return { plan, text: setStage(text, request.env, plan.to) };
 }
