@@ -112,8 +112,8 @@ describe('sync to the flagd file (the embedded default)', () => {
     expect(() => statSync(flagFile(repo.dir))).toThrow();
     expect(sync(repo.dir).code).toBe(0);
     const file = JSON.parse(readFileSync(flagFile(repo.dir), 'utf8'));
-    file.flags['checkout-v2'].targeting.fractional[1][1] = 90_000; // someone edited the store by hand
-    file.flags['checkout-v2'].targeting.fractional[2][1] = 10_000;
+    file.flags['checkout-v2'].targeting.if[2].fractional[1][1] = 90_000; // someone edited the store by hand
+    file.flags['checkout-v2'].targeting.if[2].fractional[2][1] = 10_000;
     writeFileSync(flagFile(repo.dir), JSON.stringify(file));
     const check = rollgate(['sync', '--dir', repo.dir, '--check']);
     expect(check.code).toBe(3);

@@ -63,7 +63,7 @@ describe('orphans in the flagd file: a managed flag no rollout names any more is
     expect(usersOn(repo.dir, 'search-v2', 10_000, 'staging').size).toBe(0);
     const kept = flagsOf(repo.dir)['search-v2'];
     expect(kept.state).toBe('DISABLED'); // kept in the file, its split untouched: a revert turns it back on with the same users
-    expect(kept.targeting.fractional.slice(1)).toEqual([['on', 50_000], ['off', 50_000]]);
+    expect(kept.targeting.if[2].fractional.slice(1)).toEqual([['on', 50_000], ['off', 50_000]]);
     expect(kept.metadata.managedBy).toBeUndefined();
     expect(kept.metadata.rollgateOrphanedAt).toBe(removal);
     expect(flagsOf(repo.dir)['payments-theirs']).toEqual(THEIRS);

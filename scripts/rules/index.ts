@@ -30,7 +30,9 @@ import { bakeDuration } from './rollout/bake-duration.ts';
 import { duplicateFlag } from './rollout/duplicate-flag.ts';
 import { duplicateRolloutName } from './rollout/duplicate-name.ts';
 import { percentageOrder } from './rollout/percentage-order.ts';
+import { percentagePrecision } from './rollout/percentage-precision.ts';
 import { rolloutPromotionOrder } from './rollout/promotion-order.ts';
+import { reservedFlagKey } from './rollout/reserved-flag-key.ts';
 import { shadowPercentage } from './rollout/shadow-percentage.ts';
 import { stageUnique } from './rollout/stage-unique.ts';
 import { unknownEnvironment } from './rollout/unknown-environment.ts';
@@ -53,6 +55,8 @@ export const RULES: readonly Rule[] = [
   rolloutPromotionOrder,
   duplicateRolloutName,
   duplicateFlag,
+  reservedFlagKey,
+  percentagePrecision,
   // gates and the rollback matrix
   gateUnknownStage,
   gateFirstStage,

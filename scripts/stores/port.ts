@@ -19,8 +19,32 @@ export interface FlagStore {
    * managed yet, it records that key, so a run that stops halfway never leaves a flag behind
    * that the next run does not know is its own. Throws ApplyError when it stops halfway,
    * saying which flags were and were not applied.
+   *
+   * With `readBack`, the store reads back what it wrote (a store that writes everything in one
+   * atomic unit reads back the exact bytes it is about to write) and records `plan.sha` only
+   * when `readBack` names no flag; otherwise it throws ApplyError from `readBackFailed`.
    */
-  apply(plan: SyncPlan, progress?: (done: number, total: number) => void): Promise<ApplyStats>;
+  apply(plan: SyncPlan, progress?: (done: number, total: number) => void, readBack?: ReadBack): Promise<ApplyStats>;
+  /**
+   * How the store holds `state`, when its form differs from main's: the plan writes and
+   * compares this form. Unleash serves 100 % with `stickiness: default`, so a context without
+   * the rollout's attribute is on at 100 % there too.
+   */
+  canonical?(state: FlagState): FlagState;
+}
+
+/** Given what a store holds after writing, the keys that still differ from the plan. */
+export type ReadBack = (state: ReadonlyMap<string, FlagState>) => string[];
+
+/** The error every store throws when its read-back names flags: the applied SHA is not recorded. */
+export function readBackFailed(wrong: string[], touched: string[]): ApplyError {
+  const bad = new Set(wrong);
+  return new ApplyError(
+    `read back after writing, ${wrong.length} flag(s) still differ: ${wrong.join(', ')}; the applied SHA was not recorded`,
+    touched.filter((k) => !bad.has(k)),
+    wrong[0],
+    wrong,
+  );
 }
 
 /** What a store records about rollgate's syncs. */

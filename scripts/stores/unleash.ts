@@ -1,7 +1,7 @@
 import type { FlagState } from '../sync/desired.ts';
 import type { FlagChange } from '../sync/plan.ts';
 import type { HttpClient } from '../http/client.ts';
-import { ApplyError, StoreError, type ApplyStats, type FlagStore, type Recorded } from './port.ts';
+import { ApplyError, readBackFailed, StoreError, type ApplyStats, type FlagStore, type Recorded } from './port.ts';
 
 export interface UnleashSettings {
   project: string;
@@ -89,7 +89,9 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
       return out;
     },
     recorded: readRecord,
-    async apply(plan, progress): Promise<ApplyStats> {
+    // At 100 %, stickiness "default" (userId, else sessionId, else random): a context without the rollout's attribute is on too, as in the flagd file.
+    canonical: (state) => (state.percentage === 100 ? { ...state, stickiness: 'default' } : state),
+    async apply(plan, progress, readBack): Promise<ApplyStats> {
       let writes = 0;
       const write = async (method: string, path: string, body?: unknown, accept: number[] = []) => {
         writes++;
@@ -132,6 +134,10 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
         }
         applied.push(item.key);
         progress?.(i + 1, work.length);
+      }
+      if (readBack) {
+        const wrong = readBack(await this.read([...plan.changes.map((c) => c.key), ...plan.orphans.map((o) => o.key)]));
+        if (wrong.length) throw readBackFailed(wrong, applied);
       }
       // Record the SHA last: a run that stops halfway leaves the old record (orphans still in it), and the rerun converges.
       try {

@@ -61,15 +61,25 @@ export function planChanges(desired: DesiredFlag[], current: ReadonlyMap<string,
   return desired.map((d) => {
     const to: FlagState = { enabled: d.enabled, percentage: d.percentage, stickiness: d.stickiness, groupId: d.groupId };
     const from = current.get(d.key);
-    const steps: Step[] = [];
-    if (!from) steps.push('create', 'set-percentage', ...(to.enabled ? (['enable'] as const) : []));
-    else {
-      if (from.percentage !== to.percentage || from.groupId !== to.groupId) steps.push('set-percentage');
-      if (from.stickiness !== to.stickiness) steps.push('set-stickiness');
-      if (from.enabled !== to.enabled) steps.push(to.enabled ? 'enable' : 'disable');
-    }
-    return { key: d.key, rollout: d.rollout, env: d.env, stage: d.stage, ...(from ? { from } : {}), to, steps };
+    return { key: d.key, rollout: d.rollout, env: d.env, stage: d.stage, ...(from ? { from } : {}), to, steps: stepsFor(from, to) };
   });
+}
+
+/** What turns `from` (undefined: the store lacks the flag) into `to`; empty when they match. */
+export function stepsFor(from: FlagState | undefined, to: FlagState): Step[] {
+  const steps: Step[] = [];
+  if (!from) steps.push('create', 'set-percentage', ...(to.enabled ? (['enable'] as const) : []));
+  else {
+    if (from.percentage !== to.percentage || from.groupId !== to.groupId) steps.push('set-percentage');
+    if (from.stickiness !== to.stickiness) steps.push('set-stickiness');
+    if (from.enabled !== to.enabled) steps.push(to.enabled ? 'enable' : 'disable');
+  }
+  return steps;
+}
+
+/** The flags of `plan` that `state` (a store read after applying it) does not hold as planned: changes that still differ, orphans still on. */
+export function stillDiffer(plan: SyncPlan, state: ReadonlyMap<string, FlagState>): string[] {
+  return [...plan.changes.filter((c) => stepsFor(state.get(c.key), c.to).length > 0).map((c) => c.key), ...plan.orphans.filter((o) => state.get(o.key)?.enabled).map((o) => o.key)];
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Git } from '../git/port.ts';
 import { HttpError } from '../http/client.ts';
 import { ApplyError, StoreError, type FlagStore } from '../stores/port.ts';
 import { desiredFlags, type DesiredFlag } from './desired.ts';
-import { drifted, planChanges, planOrphans, touched, type SyncPlan } from './plan.ts';
+import { drifted, planChanges, planOrphans, stepsFor, stillDiffer, touched, type SyncPlan } from './plan.ts';
 
 export type Mode = 'apply' | 'dry-run' | 'check';
 
@@ -53,18 +53,20 @@ export async function refuseRun(git: Git, mainBranch: string): Promise<{ head: s
 
 /**
  * Reads the store and plans one environment: the flags main names, and the flags the store
- * records as managed that main no longer names (orphans).
+ * records as managed that main no longer names (orphans). Each flag is planned in the form the
+ * store holds it (`FlagStore.canonical`).
  */
 export async function planEnvironment(store: FlagStore, desired: DesiredFlag[], env: string, sha: string): Promise<SyncPlan> {
   const recorded = await store.recorded();
   const keys = [...new Set(desired.map((d) => d.key))];
   const current = await store.read([...new Set([...keys, ...recorded.managed])]);
+  const held = store.canonical ? desired.map((d) => ({ ...d, ...store.canonical!(d) })) : desired;
   return {
     env,
     store: store.name,
     sha,
     ...(recorded.sha ? { recordedSha: recorded.sha } : {}),
-    changes: planChanges(desired, current),
+    changes: planChanges(held, current),
     orphans: planOrphans(env, keys, recorded.managed, current),
     managed: keys.sort(),
   };
@@ -72,7 +74,8 @@ export async function planEnvironment(store: FlagStore, desired: DesiredFlag[], 
 
 /**
  * For each environment: read the store, plan, and (apply mode) write only the differences,
- * turn off orphans, record the SHA and the managed keys, read back and verify. A store whose
+ * turn off orphans, read back, and only then record the SHA and the managed keys; then read
+ * back the whole store once more and verify. A store whose
  * recorded SHA is not an ancestor of HEAD is refused: an old, delayed run can never undo a
  * newer change.
  */
@@ -107,8 +110,9 @@ export async function runSync(req: SyncRequest): Promise<EnvResult[]> {
       continue;
     }
     try {
-      let { writes } = await store.apply(plan, (done, total) => req.progress?.(env, done, total));
-      const check = await verify(store, plan, desired);
+      // The store records the SHA only once this read-back passes: a failed one leaves the old SHA.
+      let { writes } = await store.apply(plan, (done, total) => req.progress?.(env, done, total), (state) => stillDiffer(plan, state));
+      const check = await verify(store, plan);
       // An orphan still on must stay in the record, or no later run would know to turn it off.
       if (check.stillOn.length) writes += (await store.apply({ ...plan, changes: [], orphans: [], managed: [...plan.managed, ...check.stillOn].sort() })).writes;
       const wrong = [...check.differ, ...check.stillOn];
@@ -128,11 +132,9 @@ export async function runSync(req: SyncRequest): Promise<EnvResult[]> {
 }
 
 /** Reads back what apply wrote: flags that still differ, orphans still on, and whether the record is right. */
-async function verify(store: FlagStore, plan: SyncPlan, desired: DesiredFlag[]): Promise<{ differ: string[]; stillOn: string[]; unrecorded?: string }> {
+async function verify(store: FlagStore, plan: SyncPlan): Promise<{ differ: string[]; stillOn: string[]; unrecorded?: string }> {
   const [state, recorded] = await Promise.all([store.read([...plan.managed, ...plan.orphans.map((o) => o.key)]), store.recorded()]);
-  const differ = planChanges(desired, state)
-    .filter((c) => c.steps.length > 0)
-    .map((c) => c.key);
+  const differ = plan.changes.filter((c) => stepsFor(state.get(c.key), c.to).length > 0).map((c) => c.key);
   const stillOn = plan.orphans.filter((o) => state.get(o.key)?.enabled).map((o) => o.key);
   const record = new Set(recorded.managed);
   const missing = plan.managed.filter((k) => !record.has(k));
