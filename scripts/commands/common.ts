@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { lstatSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs, styleText, type ParseArgsConfig } from 'node:util';
 import type { ConfigModel } from '../config/model.ts';
 import { renderText, type TextStyle } from '../report/text.ts';
@@ -51,11 +51,29 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: s
   }
 }
 
-/** --dir resolved against the working directory; it must be a directory. */
+/**
+ * The repository: --dir resolved against the working directory, or else found as git finds
+ * it (the nearest folder up from the working directory that holds `.git`; the working
+ * directory itself outside git). It must hold rollout/ or alerts/.
+ */
 export function repoDir(io: Io, dir: string | undefined): string {
-  const path = resolve(io.cwd, dir ?? '.');
-  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--dir ${dir ?? '.'}: not a directory`);
+  const path = dir === undefined ? (gitRoot(io.cwd) ?? io.cwd) : resolve(io.cwd, dir);
+  if (!isFolder(path)) throw new UsageError(`--dir ${dir ?? '.'}: not a directory`);
+  if (!lstatSync(join(path, 'rollout'), { throwIfNoEntry: false }) && !lstatSync(join(path, 'alerts'), { throwIfNoEntry: false })) {
+    const where = dir === undefined && path !== io.cwd ? ` (the git repository around ${io.cwd})` : '';
+    throw new UsageError(`${path}${where}: no rollout/ or alerts/ folder, so not a rollgate repository; run rollgate inside one or give --dir PATH`);
+  }
   return path;
+}
+
+const isFolder = (path: string) => Boolean(statSync(path, { throwIfNoEntry: false })?.isDirectory());
+
+/** The nearest folder from `from` upwards that holds `.git` (a folder, or a file in a worktree or submodule). */
+function gitRoot(from: string): string | undefined {
+  for (let d = resolve(from); ; d = dirname(d)) {
+    if (statSync(join(d, '.git'), { throwIfNoEntry: false })) return d;
+    if (dirname(d) === d) return undefined;
+  }
 }
 
 /** --format, defaulting to github inside GitHub Actions. */
