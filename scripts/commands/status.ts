@@ -59,7 +59,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const desired = desiredFlags(model, env);
     let plan: SyncPlan | undefined;
     try {
-      plan = await planEnvironment(openStore(dir, settings.environments[env].store, io.env), desired, env, head);
+      plan = await planEnvironment(openStore(dir, settings.environments[env].store, io.env, {}, env), desired, env, head);
     } catch (error) {
       if (!(error instanceof StoreError || error instanceof HttpError)) throw error;
       io.stderr(`rollgate status: ${env}: store not read: ${error.message}\n`);

@@ -15,6 +15,9 @@ renamed, environment entry removed) is turned off, kept in the store, and no lon
 managed; flags it never managed are never touched.
   --dry-run  plan and print, write nothing
   --check    compare only; exit 3 when a store differs from main (drift), orphans included
+A flagd store with \`publish\` commits its file to a branch of this repository, one commit per
+applied sync; ROLLGATE_PUBLISH_REMOTE=origin reads that branch from origin and pushes it
+there with a lease (unset: the local branch only).
 Applies only when HEAD is the tip of the main branch and the store's recorded SHA is an
 ancestor of HEAD. Exit 0 done, 1 refused or failed halfway (rerun to converge), 2 usage or
 store unreachable, 3 drift (--check).`;
@@ -38,7 +41,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     mode,
     git: gitAt(dir),
     mainBranch: settings.mainBranch,
-    openStore: (env) => openStore(dir, settings.environments[env].store, io.env),
+    openStore: (env) => openStore(dir, settings.environments[env].store, io.env, {}, env),
     progress: (env, done, total) => {
       if (total > PROGRESS_OVER && (done === total || done % 10 === 0)) io.stderr(`${env}: ${done}/${total} flags applied\n`);
     },

@@ -1,6 +1,7 @@
 // Generates a large, valid rollgate repository for the benchmark.
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseDocument } from 'yaml';
 
 export interface Generated {
   rollouts: number;
@@ -114,7 +115,13 @@ spec:
 export function generateRepository(dir: string, rollouts = 5000, rules = 20000, options: { shadow?: boolean } = {}): Generated {
   mkdirSync(join(dir, 'rollout'), { recursive: true });
   mkdirSync(join(dir, 'alerts'), { recursive: true });
-  for (const f of ['rollout/environments.yaml', 'rollout/metrics.yaml', 'alerts/channels.yaml']) cpSync(join(ROOT, f), join(dir, f));
+  for (const f of ['rollout/metrics.yaml', 'alerts/channels.yaml']) cpSync(join(ROOT, f), join(dir, f));
+  // The benchmark measures stores on this machine: each environment's flag file on disk, not the published branch.
+  const envs = parseDocument(readFileSync(join(ROOT, 'rollout', 'environments.yaml'), 'utf8'));
+  for (const env of Object.keys((envs.toJS() as { spec: { environments: Record<string, unknown> } }).spec.environments)) {
+    envs.setIn(['spec', 'environments', env, 'store'], envs.createNode({ type: 'flagd', path: `build/flags/${env}.flagd.json` }));
+  }
+  writeFileSync(join(dir, 'rollout', 'environments.yaml'), String(envs));
   mkdirSync(join(dir, 'schemas'), { recursive: true });
   cpSync(join(ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
   const perFile = Math.ceil(rules / rollouts);

@@ -26,6 +26,8 @@ export interface JobRun {
   env?: Record<string, string>;
   /** Artifacts by name: file name → content. */
   artifacts?: Record<string, Record<string, string>>;
+  /** The matrix values of this job run (`matrix.env`). */
+  matrix?: Record<string, string>;
 }
 
 export interface StepResult {
@@ -65,6 +67,7 @@ export async function runJob(options: JobRun): Promise<JobResult> {
   const context = {
     github: { event: options.event, event_name: options.eventName, token: options.secrets?.GITHUB_TOKEN ?? '', repository: 'octo-org/rollouts' },
     secrets: options.secrets ?? {},
+    matrix: options.matrix ?? {},
     runner: { temp },
     steps: {} as Record<string, { outputs: Record<string, string>; outcome: string }>,
   };

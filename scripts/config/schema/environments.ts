@@ -4,10 +4,33 @@ import { progressionMode } from './rollout.ts';
 
 const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/);
 
+/** A path inside a branch: relative, no `.` or `..` segments, no empty segment. */
+const branchPath = z.string().regex(/^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/);
+
+/** A branch name git accepts and a shell needs no quotes for. */
+const branchName = z.string().regex(/^(?!.*\.\.)(?!.*\/\/)(?!.*\.lock(?:\/|$))(?!.*\/\.)[A-Za-z0-9][A-Za-z0-9._/-]{0,199}(?<![./])$/);
+
+export const publish = z
+  .strictObject({
+    branch: branchName.describe('The branch of this repository the flag file is committed to, one commit per applied sync (never main): flagd\'s HTTP sync, a git-sync sidecar or Argo CD read it'),
+    path: branchPath.describe('The flag file on that branch, e.g. production.flagd.json'),
+    configMap: z
+      .strictObject({
+        path: branchPath.describe('Where the manifest goes on the branch, e.g. deploy/production/flags.yaml (the path Argo CD or Flux applies)'),
+        name: kebabName.describe('metadata.name of the ConfigMap'),
+        namespace: kebabName.optional().describe('metadata.namespace (default: the one the GitOps tool applies into)'),
+        key: z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]{1,253}$/).optional().describe('The data key, the file name where the ConfigMap is mounted (default: the name of the flag file, e.g. production.flagd.json)'),
+      })
+      .optional()
+      .describe('Also publish the flag file as a Kubernetes ConfigMap manifest, in the same commit'),
+  })
+  .describe('flagd: publish the flag file to a branch of this repository (pushed to the remote named by ROLLGATE_PUBLISH_REMOTE, with a lease)');
+
 export const store = z
   .strictObject({
     type: z.enum(['flagd', 'unleash']).describe('flagd: an OpenFeature flag file (the embedded default); unleash: an Unleash server'),
-    path: z.string().optional().describe('flagd: the flag file, relative to the repository'),
+    path: z.string().optional().describe('flagd: the flag file, relative to the repository (a file on this machine; or use publish)'),
+    publish: publish.optional(),
     url: z.string().optional().describe('unleash: base URL of the server'),
     project: z.string().optional().describe('unleash: project id'),
     environment: z.string().optional().describe('unleash: environment name in Unleash'),
@@ -80,5 +103,6 @@ export const environmentsSpec = z
 export const environmentsDocument = document('Environments', environmentsSpec, 'rollgate Environments: flag stores, metrics providers, promotion order');
 
 export type Store = z.output<typeof store>;
+export type Publish = z.output<typeof publish>;
 export type MetricsProvider = z.output<typeof metricsProvider>;
 export type EnvironmentsDocument = z.output<typeof environmentsDocument>;

@@ -1,6 +1,9 @@
 import type { Rule } from '../rule.ts';
 
-const REQUIRED: Record<string, string[]> = { flagd: ['path'], unleash: ['url', 'project', 'environment', 'tokenEnv'] };
+/** Settings each store type needs; flagd needs one of `path` (a file here) or `publish` (a branch). */
+const REQUIRED: Record<string, string[]> = { flagd: [], unleash: ['url', 'project', 'environment', 'tokenEnv'] };
+/** Settings only one type reads. */
+const OWN: Record<string, string[]> = { flagd: ['path', 'publish'], unleash: REQUIRED.unleash.concat('stateFeature') };
 
 export const storeSettings: Rule = {
   code: 'env/store-incomplete',
@@ -15,10 +18,15 @@ export const storeSettings: Rule = {
         for (const key of REQUIRED[settings.store.type]) {
           if (store[key] === undefined) report({ file, path: [...path, 'type'], message: `${settings.store.type} store of "${env}" is missing "${key}"`, hint: `add ${key} under store` });
         }
-        for (const [type, keys] of Object.entries(REQUIRED)) {
+        if (settings.store.type === 'flagd') {
+          if (store.path === undefined && store.publish === undefined) report({ file, path: [...path, 'type'], message: `flagd store of "${env}" says neither where its file is ("path") nor where it is published ("publish")`, hint: 'add publish: {branch: rollgate/flags, path: <env>.flagd.json}, or path: build/flags/<env>.flagd.json' });
+          if (store.path !== undefined && store.publish !== undefined) report({ file, path: [...path, 'path'], at: 'key', message: `flagd store of "${env}" has both "path" and "publish"`, hint: 'keep one: publish (a branch that flagd reads) or path (a file on this machine)' });
+          if (settings.store.publish?.branch === doc.spec.mainBranch) report({ file, path: [...path, 'publish', 'branch'], message: `"${env}" would publish its flag file to ${doc.spec.mainBranch}, the branch the sync applies`, hint: 'publish to a branch of its own, e.g. rollgate/flags' });
+        }
+        for (const [type, keys] of Object.entries(OWN)) {
           if (type === settings.store.type) continue;
           for (const key of keys) {
-            if (store[key] !== undefined && !REQUIRED[settings.store.type].includes(key)) report({ file, path: [...path, key], at: 'key', message: `"${key}" is a ${type} setting; this store is ${settings.store.type}`, hint: `remove ${key}` });
+            if (store[key] !== undefined) report({ file, path: [...path, key], at: 'key', message: `"${key}" is a ${type} setting; this store is ${settings.store.type}`, hint: `remove ${key}` });
           }
         }
       }
