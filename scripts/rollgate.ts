@@ -29,8 +29,8 @@ ${Object.entries(COMMANDS)
   .map(([verb, c]) => `  ${verb.padEnd(10)} ${c.summary}`)
   .join('\n')}
 
-Every verb takes --dir PATH (default: the current directory) and --help.
-Run "rollgate VERB --help" for a verb's options.`;
+Every verb takes --dir PATH (default: the repository around the current directory) and --help.
+Run "rollgate VERB --help" for a verb's options and examples; "rollgate --version" for the version.`;
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const debug = argv.includes('--debug');
@@ -39,9 +39,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stdout(USAGE + '\n');
     return verb ? 0 : 2;
   }
-  const entry = COMMANDS[verb];
+  if (verb === '--version') {
+    // A literal specifier: the built CLI carries package.json in its bundle.
+    const { default: pkg } = await import('../package.json', { with: { type: 'json' } });
+    io.stdout(`rollgate ${pkg.version}\n`);
+    return 0;
+  }
+  const entry = Object.hasOwn(COMMANDS, verb) ? COMMANDS[verb] : undefined;
   if (!entry) {
-    io.stderr(`rollgate: unknown verb "${verb}"\n\n${USAGE}\n`);
+    const { didYouMean } = await import('./config/did-you-mean.ts');
+    const near = didYouMean(verb, Object.keys(COMMANDS));
+    io.stderr(`rollgate: unknown verb ${verb}; ${near ? `did you mean ${near}?` : `the verbs are ${Object.keys(COMMANDS).join(', ')}`}\nRun "rollgate --help" for the verbs.\n`);
     return 2;
   }
   try {

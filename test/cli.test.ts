@@ -43,7 +43,7 @@ describe('rollgate validate on this repository', () => {
 
 describe('the command line contract', () => {
   it.each([
-    [['frobnicate'], 2, 'unknown verb "frobnicate"'],
+    [['frobnicate'], 2, 'unknown verb frobnicate'],
     [[], 2, 'usage: rollgate VERB'],
     [['validate', '--colour'], 2, "Unknown option '--colour'"],
     [['validate', '--format', 'xml'], 2, '--format must be one of text, json, github'],

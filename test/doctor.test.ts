@@ -411,8 +411,8 @@ describe('rollgate doctor, the command', () => {
     const help = await rollgateAsync(['doctor', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^rollgate doctor \[--dir PATH\] \[--format text\|json\]/);
-    expect(help.stdout).toContain('Example:');
-    expect(help.stdout).toContain('ROLLGATE_BOT_LOGIN=rollgate-bot npx rollgate doctor');
+    expect(help.stdout).toContain('Examples:');
+    expect(help.stdout).toContain('ROLLGATE_BOT_LOGIN=rollgate-bot rollgate doctor');
     expect((await rollgateAsync(['--help'])).stdout).toMatch(/^ {2}doctor +check the GitHub settings/m);
     const bad = await rollgateAsync(['doctor', '--format', 'github']);
     expect(bad.code).toBe(2);

@@ -13,7 +13,11 @@ promotion order): a branch off main, a one-line edit of the rollout file (commen
 layout kept), a commit, a push, and a PR whose body is the gate report with its manual
 checklist. Run again, it updates the same branch and PR instead of opening another.
   --no-push  make the branch and commit locally only
-Needs GITHUB_REPOSITORY and GITHUB_TOKEN unless --no-push. Exit 0 done, 1 refused, 2 usage.`;
+Needs GITHUB_REPOSITORY and GITHUB_TOKEN unless --no-push. Exit 0 done, 1 refused, 2 usage.
+
+Examples:
+  rollgate advance checkout-v2 --env staging --no-push
+  GITHUB_REPOSITORY=octo-org/rollouts GITHUB_TOKEN="$(gh auth token)" rollgate advance checkout-v2 --env production`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { env: { type: 'string' }, to: { type: 'string' }, metrics: { type: 'string' }, 'no-push': { type: 'boolean' } }, true);

@@ -29,7 +29,12 @@ test    Exports the rules to a temp directory, copies alerts/tests/*.yaml next t
         name, NAME.rules.yml.
 Exit 0 ok, 1 invalid config or a failed check or test, 2 usage error or promtool/amtool
 missing (Debian packages prometheus, prometheus-alertmanager; PROMTOOL and AMTOOL name
-other binaries).`;
+other binaries).
+
+Examples:
+  rollgate alerts export --check
+  rollgate alerts export --out /etc/prometheus/rollgate --webhook-url https://rollgate.example.com/alertmanager
+  rollgate alerts test`;
 
 const OPTIONS = {
   out: { type: 'string' },

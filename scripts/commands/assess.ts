@@ -9,7 +9,11 @@ export const usage = `rollgate assess ROLLOUT [--env E] [--metrics FILE] [--dir 
 
 Reads the rollout's rollback decision matrix top-down against current metrics and prints
 the severity and the advised action. Exit 0 no action, 1 an action is advised (rollback or
-investigate), 4 a row above could not be measured, 2 usage or infrastructure error.`;
+investigate), 4 a row above could not be measured, 2 usage or infrastructure error.
+
+Examples:
+  rollgate assess checkout-v2 --env production
+  rollgate assess checkout-v2 --env production --metrics metrics-now.yaml --format json`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { env: { type: 'string' }, metrics: { type: 'string' } }, true);

@@ -1,6 +1,7 @@
 import { lstatSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs, styleText, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from '../config/did-you-mean.ts';
 import type { ConfigModel } from '../config/model.ts';
 import { renderText, type TextStyle } from '../report/text.ts';
 import type { Git } from '../git/port.ts';
@@ -44,10 +45,15 @@ export type Format = 'text' | 'json' | 'github' | 'markdown';
  * every argument after it is a positional, so a rollout named `--emergency` stays a name.
  */
 export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, allowPositionals = false) {
+  const all = { ...COMMON_OPTIONS, ...options };
   try {
-    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals, strict: true });
+    return parseArgs({ args: argv, options: all, allowPositionals, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'--([^'=]+)/.exec(message)?.[1] : undefined;
+    const near = unknown === undefined ? undefined : didYouMean(unknown, Object.keys(all));
+    // A near miss was meant as an option: node's hint about positionals after "--" would mislead.
+    throw new UsageError(near ? `Unknown option '--${unknown}'; did you mean --${near}?` : message);
   }
 }
 

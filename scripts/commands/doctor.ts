@@ -17,10 +17,11 @@ nobody bypassing; CODEOWNERS owns everything that executes or decides; the webho
 push but is no admin; workflow tokens are read-only and cannot approve PRs.
 Needs GITHUB_REPOSITORY, GITHUB_TOKEN (a token that may read branch protection and Actions
 settings: an admin's, or "Administration: read") and ROLLGATE_BOT_LOGIN (the webhook's account).
-Example:
-  GITHUB_REPOSITORY=octo-org/rollouts GITHUB_TOKEN="$(gh auth token)" \\
-  ROLLGATE_BOT_LOGIN=rollgate-bot npx rollgate doctor
-Exit 0 every setting holds, 1 something is missing, 2 usage or infrastructure error.`;
+Exit 0 every setting holds, 1 something is missing, 2 usage or infrastructure error.
+
+Examples:
+  GITHUB_REPOSITORY=octo-org/rollouts GITHUB_TOKEN="$(gh auth token)" ROLLGATE_BOT_LOGIN=rollgate-bot rollgate doctor
+  rollgate doctor --format json`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, {});

@@ -5,7 +5,11 @@ import { formatOf, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageEr
 export const usage = `rollgate history ROLLOUT [--env E] [--dir PATH] [--format text|json]
 
 Every stage change of the rollout per environment, from the first-parent git history of
-HEAD: commit, author, time, and whether the commit was a revert.`;
+HEAD: commit, author, time, and whether the commit was a revert.
+
+Examples:
+  rollgate history checkout-v2
+  rollgate history checkout-v2 --env production --format json`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { env: { type: 'string' } }, true);

@@ -16,7 +16,11 @@ terminal unless --yes.
                and sync that environment at once
   otherwise    push a branch and open a PR labelled rollback (GITHUB_REPOSITORY, GITHUB_TOKEN)
 Replaces the runbooks' emergency_rollback.sh and set_feature_flag.py. Exit 0 done, 1 refused
-or the sync failed, 2 usage or infrastructure error.`;
+or the sync failed, 2 usage or infrastructure error.
+
+Examples:
+  rollgate rollback checkout-v2 --env production --reason "checkout errors up 3x"
+  rollgate rollback checkout-v2 --env production --to shadow --emergency --yes`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { env: { type: 'string' }, to: { type: 'string' }, reason: { type: 'string' }, emergency: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } }, true);

@@ -17,7 +17,11 @@ flags the store records as managed by rollgate that no rollout names any more (o
 the next sync turns them off).
 JSON: {"rollouts": [{"rollout", "env", "stage", "percentage", "since", "sinceCommit",
 "bakeLeft", "store": {"percentage", "enabled"} | null, "drift"}], "orphans": [{"env",
-"flag", "store": {"percentage", "enabled"} | null, "drift": true}]}`;
+"flag", "store": {"percentage", "enabled"} | null, "drift": true}]}
+
+Examples:
+  rollgate status
+  rollgate status --env production --format json`;
 
 export interface StatusRow {
   rollout: string;

@@ -20,7 +20,12 @@ applied sync; ROLLGATE_PUBLISH_REMOTE=origin reads that branch from origin and p
 there with a lease (unset: the local branch only).
 Applies only when HEAD is the tip of the main branch and the store's recorded SHA is an
 ancestor of HEAD. Exit 0 done, 1 refused or failed halfway (rerun to converge), 2 usage or
-store unreachable, 3 drift (--check).`;
+store unreachable, 3 drift (--check).
+
+Examples:
+  rollgate sync --dry-run
+  rollgate sync --env production
+  rollgate sync --check --format json`;
 
 /** Above this many flags, progress goes to stderr. */
 const PROGRESS_OVER = 10;

@@ -9,7 +9,11 @@ export const usage = `rollgate validate [--dir PATH] [--format text|json|github]
 
 Checks every file under rollout/ and alerts/: YAML, schema, and the rules across files.
 Exit 0 valid (warnings allowed), 1 invalid, 2 usage or infrastructure error.
-ROLLGATE_THREADS=N caps the threads that check files (default: the cores, at most 4).`;
+ROLLGATE_THREADS=N caps the threads that check files (default: the cores, at most 4).
+
+Examples:
+  rollgate validate
+  rollgate validate --dir ../rollouts --format json`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, {});

@@ -35,7 +35,12 @@ entered the stage); a decision already on main, or on the open rollback PR, is n
 The checkout (--dir) is a clone of main that can push; each pass fetches and fast-forwards it.
 PRs and comments need GITHUB_REPOSITORY and GITHUB_TOKEN. Exit (--once) 0 nothing due or all
 of it done (now or before), 1 an action is due and not done (refused, a failed sync, no issue
-or GitHub for it, or --dry-run), 2 usage or infrastructure error.`;
+or GitHub for it, or --dry-run), 2 usage or infrastructure error.
+
+Examples:
+  rollgate watch --dry-run
+  rollgate watch --rollout checkout-v2 --env production --issue 17
+  rollgate watch --interval 5m`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, {

@@ -16,7 +16,11 @@ sync of that environment. Needs the bearer token in \$ROLLGATE_WEBHOOK_TOKEN (or
 compared in constant time; 401 without it, 413 over 1 MiB, 400 on malformed JSON. Deduplicates
 deliveries (across restarts too: each rollback commit carries the alert's Alert-Key trailer),
 runs rollbacks one at a time, logs JSON lines. Alert text reaches the commit flattened to one
-line. --dir is a checkout of main that can push. Defaults: 127.0.0.1, port 9095.`;
+line. --dir is a checkout of main that can push. Defaults: 127.0.0.1, port 9095.
+
+Examples:
+  ROLLGATE_WEBHOOK_TOKEN="$(cat /run/secrets/rollgate-webhook)" rollgate webhook --dir /srv/rollouts
+  rollgate webhook --host 0.0.0.0 --port 9095 --token-env ALERTMANAGER_TOKEN --dir /srv/rollouts`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, { port: { type: 'string' }, host: { type: 'string' }, 'token-env': { type: 'string' } });
