@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setStage as editStage } from '../scripts/git/edit-stage.ts';
@@ -77,5 +78,43 @@ describe('rollgate advance', () => {
     const backwards = await rollgateAsync(['advance', 'checkout', '--env', 'production', '--to', 'shadow', '--no-push', '--dir', repo.dir]);
     expect(backwards.code).toBe(2);
     expect(backwards.stderr).toContain('not ahead of canary');
+  });
+
+  // The sync fixture with a gate into staged (error_rate < 1, the attack fixture's catalog), and
+  // a static metrics file that fails it (5 %): NO-GO.
+  const gated = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rollgate-gated-'));
+    cpSync(join(ROOT, 'test', 'fixtures', 'sync'), dir, { recursive: true });
+    cpSync(join(ROOT, 'test', 'fixtures', 'attack', 'rollout', 'metrics.yaml'), join(dir, 'rollout', 'metrics.yaml'));
+    appendFileSync(join(dir, 'rollout', 'checkout.yaml'), "  gates:\n    staged:\n      mustPass:\n        - { metric: error_rate, op: '<', value: 1 }\n");
+    return repoFrom(dir, ago(72));
+  };
+  const failing = () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rollgate-metrics-')), 'metrics.yaml');
+    writeFileSync(file, 'error_rate: 5\n');
+    return file;
+  };
+
+  it('refuses on NO-GO: exit 1, the reasons, no branch, no PR', async () => {
+    const repo = gated();
+    github.clearRequests();
+    const r = await rollgateAsync(['advance', 'checkout', '--env', 'production', '--metrics', failing(), '--dir', repo.dir], { env: env() });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('rollgate advance: NO-GO for checkout in production (canary → staged): not advancing\n  - ');
+    expect(r.stderr).toContain('error_rate');
+    expect(r.stderr).toContain('--force');
+    expect(repo.git('branch', '--list', 'rollgate/advance/*')).toBe('');
+    expect(repo.git('ls-remote', 'origin', 'refs/heads/rollgate/advance/checkout/production')).toBe('');
+    expect(github.requestsTo('POST', /\/pulls$/)).toHaveLength(0);
+  });
+
+  it('--force opens the PR anyway, and its title and stdout say NO-GO', async () => {
+    const repo = gated();
+    const r = await rollgateAsync(['advance', 'checkout', '--env', 'production', '--metrics', failing(), '--force', '--no-push', '--dir', repo.dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('NO-GO: Advance checkout in production: canary → staged (50 %)');
+    expect(r.stderr).toContain('--force');
+    expect(repo.git('log', '--format=%B', '-1', 'rollgate/advance/checkout/production')).toContain('Gate: NO-GO');
   });
 });

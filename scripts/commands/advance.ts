@@ -6,13 +6,15 @@ import { openProvider } from '../metrics/open-provider.ts';
 import { renderGateMarkdown } from '../report/gate.ts';
 import { environmentsOf, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
 
-export const usage = `rollgate advance ROLLOUT [--env E] [--to STAGE] [--metrics FILE] [--no-push] [--dir PATH]
+export const usage = `rollgate advance ROLLOUT [--env E] [--to STAGE] [--metrics FILE] [--no-push] [--force] [--dir PATH]
 
 Opens the PR that advances ROLLOUT one stage in E (default: the first environment in
 promotion order): a branch off main, a one-line edit of the rollout file (comments and
 layout kept), a commit, a push, and a PR whose body is the gate report with its manual
 checklist. Run again, it updates the same branch and PR instead of opening another.
+On NO-GO it refuses with the reasons and makes no branch.
   --no-push  make the branch and commit locally only
+  --force    open the PR on NO-GO too (its report says NO-GO, and the gate check still fails)
 Needs GITHUB_REPOSITORY and GITHUB_TOKEN unless --no-push. Exit 0 done, 1 refused, 2 usage.
 
 Examples:
@@ -20,7 +22,7 @@ Examples:
   GITHUB_REPOSITORY=octo-org/rollouts GITHUB_TOKEN="$(gh auth token)" rollgate advance checkout-v2 --env production`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { env: { type: 'string' }, to: { type: 'string' }, metrics: { type: 'string' }, 'no-push': { type: 'boolean' } }, true);
+  const { values, positionals } = parse(argv, { env: { type: 'string' }, to: { type: 'string' }, metrics: { type: 'string' }, 'no-push': { type: 'boolean' }, force: { type: 'boolean' } }, true);
   if (values.help) return io.stdout(usage + '\n'), 0;
   if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT'); // before loading anything
   const dir = repoDir(io, values.dir);
@@ -56,6 +58,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (names.indexOf(to.stage) - names.indexOf(from.stage) > 1) {
     io.stderr(`rollgate advance: ${from.stage} → ${to.stage} skips ${names.slice(names.indexOf(from.stage) + 1, names.indexOf(to.stage)).join(', ')}: a PR moves one stage at a time (policy/one-stage)\n`);
     return 1;
+  }
+  if (report.decision === 'NO-GO') {
+    const why = `NO-GO for ${report.rollout} in ${env} (${from.stage} → ${to.stage})`;
+    if (!values.force) {
+      io.stderr(`rollgate advance: ${why}: not advancing\n${report.reasons.map((r) => `  - ${r}\n`).join('')}Run "rollgate gate ${report.rollout} --env ${env}${values.metrics ? ` --metrics ${values.metrics}` : ''}" for the whole report; --force opens the PR anyway.\n`);
+      return 1;
+    }
+    io.stderr(`rollgate advance: ${why}, opening the PR anyway (--force)\n`);
   }
 
   let text: string;
