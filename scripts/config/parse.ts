@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { isAlias, isCollection, isMap, isScalar, LineCounter, parseDocument, Scalar, visit, type Alias, type Document, type Node, type YAMLError } from 'yaml';
+import { Composer, isAlias, isCollection, isMap, isScalar, LineCounter, Parser, Scalar, visit, YAMLParseError, type Alias, type CST, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions, type YAMLError } from 'yaml';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from '../report/diagnostic.ts';
@@ -8,6 +8,7 @@ import { knownKeysAt } from './schema-keys.ts';
 import { API_VERSION, DURATION_PATTERN, KIND_NAMES, KINDS, RESERVED_KEYS, type Kind } from './schema/index.ts';
 import { locate, offsetPosition, type Path, type SourceFile } from './source.ts';
 import { bytePosition, firstInvalidUtf8 } from './utf8.ts';
+import { coreSchemaProblems, readingRisk } from './yaml-core.ts';
 
 /** Files over this size are refused unread: config is small, and a huge file is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -35,6 +36,14 @@ const YAML_HINTS: Record<string, string> = {
   BAD_SCALAR_START: 'quote the value',
   BAD_DQ_ESCAPE: 'in double quotes a backslash starts an escape; use single quotes or write \\\\',
 };
+
+/**
+ * YAML 1.2, core schema, no merge keys, whatever a `%YAML` directive says (a directive is
+ * refused anyway, but the value read must not depend on it). uniqueKeys compares every key
+ * with every other (minutes for a 1 MB file of keys): duplicates are found in the walk.
+ * logLevel: a collection as a key is reported by the schema, not as a Node warning on stderr.
+ */
+const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { version: '1.2', schema: 'core', merge: false, uniqueKeys: false, strict: true, prettyErrors: false, logLevel: 'error' };
 
 /** bytes → positioned document → kind → schema. Never throws on what a user wrote. */
 export function parseConfig(path: string, bytes: Uint8Array): Parsed {
@@ -67,17 +76,71 @@ function parseChecked(path: string, bytes: Uint8Array): Parsed {
   const fast = fastPath(path, text);
   if (fast) return fast;
 
-  const { doc, lineCounter } = positionedDocument(text);
+  const read = readPositioned(path, text);
+  if (!read.ok) return read;
+  const { file, value: object } = read;
+  const diagnostics: Diagnostic[] = [];
+  const push = (code: string, position: { line: number; col: number }, message: string, hint?: string) => {
+    diagnostics.push({ code, severity: 'error', file: path, ...position, message, ...(hint ? { hint } : {}) });
+  };
+
+  const kindValue = object.kind;
+  if (typeof kindValue !== 'string' || !(KIND_NAMES as string[]).includes(kindValue)) {
+    const hint = typeof kindValue === 'string' ? suggestion(kindValue, KIND_NAMES) : '';
+    push(
+      kindValue === undefined ? 'schema/required' : 'schema/unknown-kind',
+      locate(file, ['kind'], kindValue === undefined ? 'key' : 'value'),
+      kindValue === undefined ? 'missing required field "kind"' : `unknown kind ${show(kindValue)}`,
+      hint || `kind is one of ${KIND_NAMES.join(', ')}`,
+    );
+    return { ok: false, file, diagnostics };
+  }
+  const kind = kindValue as Kind;
+  if (object.apiVersion !== API_VERSION) {
+    push(
+      object.apiVersion === undefined ? 'schema/required' : 'schema/api-version',
+      locate(file, ['apiVersion'], object.apiVersion === undefined ? 'key' : 'value'),
+      object.apiVersion === undefined ? 'missing required field "apiVersion"' : `unsupported apiVersion ${show(object.apiVersion)}`,
+      `use apiVersion: ${API_VERSION}`,
+    );
+  }
+
+  const result = KINDS[kind].schema.safeParse(object);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      if (issue.path.length === 1 && issue.path[0] === 'apiVersion') continue; // reported above
+      diagnostics.push(...issueDiagnostics(file, kind, object, issue));
+    }
+  }
+  if (diagnostics.length) return { ok: false, file, diagnostics };
+  return { ok: true, kind, file, value: result.data, diagnostics };
+}
+
+/** What the positioned reader makes of a text: the top-level mapping, or why there is none. */
+export type PositionedRead = { ok: true; file: SourceFile; value: Record<string, unknown> } | { ok: false; file: SourceFile; diagnostics: Diagnostic[] };
+
+/**
+ * The reader every diagnostic comes from: decoded text → positioned Document → YAML 1.2
+ * core checks → plain value. The fast path may only accept what this accepts, with the
+ * same value (test/yaml-readers.test.ts).
+ */
+export function readPositioned(path: string, text: string): PositionedRead {
+  const tokens: CST.Token[] = [];
+  const { doc, lineCounter } = positionedDocument(text, tokens);
   const file: SourceFile = { path, text, doc, lineCounter };
   const diagnostics: Diagnostic[] = [];
-  const push = (code: string, offset: number | { line: number; col: number }, message: string, hint?: string) => {
-    const pos = typeof offset === 'number' ? offsetPosition(file, offset) : offset;
-    diagnostics.push({ code, severity: 'error', file: path, ...pos, message, ...(hint ? { hint } : {}) });
+  const push = (code: string, offset: number, message: string, hint?: string) => {
+    diagnostics.push({ code, severity: 'error', file: path, ...offsetPosition(file, offset), message, ...(hint ? { hint } : {}) });
   };
+
+  // Directives, tags, merge keys and leading zeros come first: they are exact tokens, and a
+  // directive or a tag also makes yaml errors of its own (a missing ---, an unknown handle).
+  for (const problem of coreSchemaProblems(tokens)) push(problem.code, problem.offset, problem.message, problem.hint);
 
   // After one error yaml's recovery reports a cascade of follow-on errors that point
   // nowhere useful: report the first.
   const [error] = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  if (error && diagnostics.length) return { ok: false, file, diagnostics };
   if (error) {
     const code = YAML_CODES[error.code] ?? 'yaml/syntax';
     const unclosed = /end with an? [\]}]|Missing closing/.test(error.message);
@@ -142,46 +205,13 @@ function parseChecked(path: string, bytes: Uint8Array): Parsed {
     return { ok: false, file, diagnostics };
   }
 
-  let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return { ok: true, file, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown> };
   } catch (error) {
     const message = error instanceof Error && /alias/i.test(error.message) ? `too many alias expansions (limit ${MAX_ALIAS_COUNT}): an alias bomb` : `cannot read the document: ${error instanceof Error ? error.message : String(error)}`;
     push('yaml/alias-limit', firstAlias?.range?.[0] ?? 0, message, 'write the values out instead of nesting aliases');
     return { ok: false, file, diagnostics };
   }
-
-  const object = value as Record<string, unknown>;
-  const kindValue = object.kind;
-  if (typeof kindValue !== 'string' || !(KIND_NAMES as string[]).includes(kindValue)) {
-    const hint = typeof kindValue === 'string' ? suggestion(kindValue, KIND_NAMES) : '';
-    push(
-      kindValue === undefined ? 'schema/required' : 'schema/unknown-kind',
-      locate(file, ['kind'], kindValue === undefined ? 'key' : 'value'),
-      kindValue === undefined ? 'missing required field "kind"' : `unknown kind ${show(kindValue)}`,
-      hint || `kind is one of ${KIND_NAMES.join(', ')}`,
-    );
-    return { ok: false, file, diagnostics };
-  }
-  const kind = kindValue as Kind;
-  if (object.apiVersion !== API_VERSION) {
-    push(
-      object.apiVersion === undefined ? 'schema/required' : 'schema/api-version',
-      locate(file, ['apiVersion'], object.apiVersion === undefined ? 'key' : 'value'),
-      object.apiVersion === undefined ? 'missing required field "apiVersion"' : `unsupported apiVersion ${show(object.apiVersion)}`,
-      `use apiVersion: ${API_VERSION}`,
-    );
-  }
-
-  const result = KINDS[kind].schema.safeParse(value);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      if (issue.path.length === 1 && issue.path[0] === 'apiVersion') continue; // reported above
-      diagnostics.push(...issueDiagnostics(file, kind, object, issue));
-    }
-  }
-  if (diagnostics.length) return { ok: false, file, diagnostics };
-  return { ok: true, kind, file, value: result.data, diagnostics };
 }
 
 /** A file over the size limit: refused from its size alone, never parsed. */
@@ -189,34 +219,61 @@ export function tooLarge(path: string, size: number): Diagnostic {
   return { code: 'file/too-large', severity: 'error', file: path, line: 1, col: 1, message: `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit`, hint: 'split it: one rollout per file, alert rules by team' };
 }
 
-/** The yaml Document with positions: what every diagnostic and every comment-preserving edit needs. */
-export function positionedDocument(text: string): { doc: SourceFile['doc']; lineCounter: LineCounter } {
+/**
+ * The yaml Document with positions: what every diagnostic and every comment-preserving edit
+ * needs. yaml's parseDocument, with the parser's tokens handed to `tokens` when given (the
+ * YAML 1.2 core checks read them; the Document keeps no position of a directive or a tag).
+ */
+export function positionedDocument(text: string, tokens?: CST.Token[]): { doc: SourceFile['doc']; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
-  // uniqueKeys compares every key with every other (minutes for a 1 MB file of keys): duplicates are found in parseConfig's walk instead.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
-  return { doc, lineCounter };
+  const parsed = new Parser(lineCounter.addNewLine).parse(text);
+  let doc: Document.Parsed | undefined;
+  for (const next of new Composer(YAML_OPTIONS).compose(tokens ? tee(parsed, tokens) : parsed, true, text.length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+      break;
+    }
+  }
+  return { doc: doc!, lineCounter }; // compose(…, forceDoc) always yields one
+}
+
+function* tee<T>(items: Iterable<T>, into: T[]): Generator<T> {
+  for (const item of items) {
+    into.push(item);
+    yield item;
+  }
 }
 
 /**
- * Most files are valid, and a valid file needs no positions. js-yaml (YAML 1.2 core schema,
- * duplicate keys refused, no merge keys) reads several times faster than building a
- * positioned Document, so a file that it reads into a plain tree (no aliases, no reserved
- * keys) and that passes its schema is accepted with its Document built lazily, on the
- * first diagnostic that needs a position. Anything else takes the full path above, so
- * every diagnostic comes from the same positioned parse.
+ * js-yaml (YAML 1.2 core schema, duplicate keys refused, no merge keys) with the pre-filter
+ * that keeps it to texts it reads exactly as readPositioned does: the top-level mapping,
+ * or undefined when the fast reader declines (the text then takes the positioned path).
  */
-function fastPath(path: string, text: string): Parsed | undefined {
+export function readFast(text: string): Record<string, unknown> | undefined {
+  if (readingRisk(text)) return undefined;
   let value: unknown;
   try {
     value = loadYaml(text, { schema: CORE_SCHEMA });
   } catch {
     return undefined;
   }
-  if (!isPlainTree(value)) return undefined;
-  const object = value as Record<string, unknown>;
+  return isPlainTree(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Most files are valid, and a valid file needs no positions. js-yaml reads several times
+ * faster than building a positioned Document, so a file that readFast reads and that passes
+ * its schema is accepted with its Document built lazily, on the first diagnostic that needs
+ * a position. Anything else takes the full path above, so every diagnostic comes from the
+ * same positioned parse.
+ */
+function fastPath(path: string, text: string): Parsed | undefined {
+  const object = readFast(text);
+  if (!object) return undefined;
   if (typeof object.kind !== 'string' || !Object.hasOwn(KINDS, object.kind) || object.apiVersion !== API_VERSION) return undefined;
   const kind = object.kind as Kind;
-  const result = KINDS[kind].schema.safeParse(value);
+  const result = KINDS[kind].schema.safeParse(object);
   if (!result.success) return undefined;
   return { ok: true, kind, file: lazySourceFile(path, text), value: result.data, diagnostics: [] };
 }
@@ -243,7 +300,11 @@ export function lazySourceFile(path: string, text: string | (() => string)): Sou
   };
 }
 
-/** A mapping at the top, every node reached once (no aliases), no reserved keys. */
+/**
+ * A mapping at the top, every node reached once (no aliases), no reserved keys, and no key
+ * that js-yaml made from a null ("null"; yaml makes "") or from a collection ("a,b";
+ * yaml makes "[ a, b ]").
+ */
 function isPlainTree(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const seen = new Set<object>();
@@ -256,7 +317,7 @@ function isPlainTree(value: unknown): boolean {
       for (const item of node) if (item !== null && typeof item === 'object') stack.push(item);
     } else {
       for (const key of Object.keys(node)) {
-        if (RESERVED_KEYS.has(key)) return false;
+        if (RESERVED_KEYS.has(key) || key === 'null' || key.includes(',') || key === '[object Object]') return false;
         const item = (node as Record<string, unknown>)[key];
         if (item !== null && typeof item === 'object') stack.push(item);
       }
