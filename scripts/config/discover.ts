@@ -7,6 +7,12 @@ export const CONFIG_DIRS = ['rollout', 'alerts'];
 /** Inside those, folders that hold other things (alert unit tests for promtool). */
 const SKIPPED = new Set(['alerts/tests']);
 
+/** Whether discoverConfig reads a file at this relative path (forward slashes), symlinks aside. */
+export function isConfigPath(path: string): boolean {
+  const parts = path.split('/');
+  return parts.length > 1 && CONFIG_DIRS.includes(parts[0]) && ![...SKIPPED].some((s) => path.startsWith(s + '/')) && /\.ya?ml$/i.test(path) && !parts.includes('..');
+}
+
 export interface Discovered {
   /** Relative paths (forward slashes) of config files safe to read. */
   files: string[];
