@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,5 +52,24 @@ describe('outside a rollgate repository', () => {
     expect(r.stderr).toContain('--dir');
     expect(r.stderr).not.toContain('internal error');
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('a repository with alert files only', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rollgate-alerts-only-'));
+  mkdirSync(join(dir, 'alerts'));
+  cpSync(join(ROOT, 'test', 'fixtures', 'valid', 'minimal', 'alerts', 'channels.yaml'), join(dir, 'alerts', 'channels.yaml'));
+
+  it.each(['status', 'sync', 'watch --dry-run'])('%s says environments.yaml is missing, exit 2', (verb) => {
+    const r = rollgate([...verb.split(' '), '--dir', dir]);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.stderr).toContain('no Environments file (rollout/environments.yaml)');
+    expect(r.code).toBe(2);
+  });
+
+  it('a ROLLOUT where there are none says so', () => {
+    const r = rollgate(['history', 'checkout', '--dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no rollout "checkout": the repository has no rollouts yet');
   });
 });

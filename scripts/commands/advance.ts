@@ -4,7 +4,7 @@ import { gitAt } from '../git/simple-git.ts';
 import { gitHubFromEnv } from '../github/from-env.ts';
 import { openProvider } from '../metrics/open-provider.ts';
 import { renderGateMarkdown } from '../report/gate.ts';
-import { environmentsOf, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
+import { environmentsOf, environmentsSpec, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
 
 export const usage = `rollgate advance ROLLOUT [--env E] [--to STAGE] [--metrics FILE] [--no-push] [--force] [--dir PATH]
 
@@ -29,7 +29,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { model } = await loadValidConfig(io, dir);
   const rollout = rolloutArg(model, positionals);
   const env = environmentsOf(model, values.env)[0];
-  const spec = model.environments[0].doc.spec;
+  const spec = environmentsSpec(model);
   const git = gitAt(dir);
   const base = (await git.resolve(`refs/remotes/origin/${spec.mainBranch}`)) ? `origin/${spec.mainBranch}` : spec.mainBranch;
   const baseSha = await git.resolve(base);

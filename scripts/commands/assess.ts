@@ -3,7 +3,7 @@ import { measureCriteria } from '../gates/evaluate-gate.ts';
 import { gitAt } from '../git/simple-git.ts';
 import { stageHistory } from '../git/stage-history.ts';
 import { openProvider } from '../metrics/open-provider.ts';
-import { environmentsOf, formatOf, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
+import { environmentsOf, environmentsSpec, formatOf, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
 
 export const usage = `rollgate assess ROLLOUT [--env E] [--metrics FILE] [--dir PATH] [--format text|json]
 
@@ -28,7 +28,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const stage = rollout.doc.spec.environments[env]?.stage;
   if (!stage) throw new UsageError(`${positionals[0]} is not in ${env}`);
   const rows = rollout.doc.spec.rollback ?? [];
-  const provider = openProvider(dir, model.environments[0].doc.spec.environments[env].metrics, io.env, values.metrics);
+  const provider = openProvider(dir, environmentsSpec(model).environments[env].metrics, io.env, values.metrics);
   const ctx = { model, rollout, env, stage, provider, history: await stageHistory(gitAt(dir), rollout.file.path), now: io.now() };
   const measured = await Promise.all(rows.map((row) => measureCriteria(ctx, row.when.all ?? row.when.any ?? [])));
   const result = assess({ name: positionals[0], stages: rollout.doc.spec.stages.map((s) => s.name) }, env, stage, rows, measured, (name) => model.metricCatalog.get(name)?.metric);

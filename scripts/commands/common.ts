@@ -126,10 +126,18 @@ export function environmentsOf(model: ConfigModel, env: string | undefined): str
   return [env];
 }
 
+/** environments.yaml's spec: the verbs that reach a store, git's main branch or GitHub need it. */
+export function environmentsSpec(model: ConfigModel) {
+  const spec = model.environments[0]?.doc.spec;
+  if (!spec) throw new UsageError('no Environments file (rollout/environments.yaml): it names the environments, their flag stores and the main branch this needs');
+  return spec;
+}
+
 /** The one ROLLOUT positional, looked up in the model. */
 export function rolloutArg(model: ConfigModel, positionals: string[]) {
   if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT');
   const rollout = model.rolloutByName.get(positionals[0]);
+  if (!rollout && model.rolloutByName.size === 0) throw new UsageError(`no rollout "${positionals[0]}": the repository has no rollouts yet (rollout/NAME.yaml)`);
   if (!rollout) throw new UsageError(`no rollout "${positionals[0]}" (known: ${[...model.rolloutByName.keys()].join(', ')})`);
   return rollout;
 }

@@ -5,7 +5,7 @@ import { gitAt } from '../git/simple-git.ts';
 import { gitHubSettingsFromEnv } from '../github/from-env.ts';
 import { octokitGitHub } from '../github/octokit.ts';
 import { renderDoctorJson, renderDoctorText } from '../report/doctor.ts';
-import { formatOf, loadValidConfig, parse, repoDir, textStyle, type Io } from './common.ts';
+import { environmentsSpec, formatOf, loadValidConfig, parse, repoDir, textStyle, type Io } from './common.ts';
 
 export const usage = `rollgate doctor [--dir PATH] [--format text|json]
 
@@ -31,7 +31,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const dir = repoDir(io, values.dir);
   const settings = gitHubSettingsFromEnv(io.env); // before any work: no token, no doctor
   const { model } = await loadValidConfig(io, dir);
-  const branch = model.environments[0].doc.spec.mainBranch;
+  const branch = environmentsSpec(model).mainBranch;
   const git = gitAt(dir);
   const facts = await gatherFacts(octokitGitHub(settings), {
     repository: `${settings.owner}/${settings.repo}`,

@@ -4,7 +4,7 @@ import { renderSyncText } from '../report/sync.ts';
 import { emergencyRollback, rollbackPullRequest } from '../rollback/execute.ts';
 import { RollbackRefused } from '../rollback/plan.ts';
 import { openStore } from '../stores/open-store.ts';
-import { environmentsOf, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
+import { environmentsOf, environmentsSpec, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
 
 export const usage = `rollgate rollback ROLLOUT [--env E] [--to STAGE] [--reason TEXT] [--emergency] [--yes] [--dir PATH]
 
@@ -31,7 +31,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const rollout = rolloutArg(model, positionals);
   const env = values.env ?? environmentsOf(model, undefined).filter((e) => rollout.doc.spec.environments[e]).at(-1)!;
   environmentsOf(model, env);
-  const spec = model.environments[0].doc.spec;
+  const spec = environmentsSpec(model);
   const reason = values.reason ?? `manual rollback by ${io.env.GITHUB_ACTOR ?? io.env.USER ?? 'an operator'}`;
   const git = gitAt(dir);
   const deps = { dir, git, mainBranch: spec.mainBranch, path: rollout.file.path, openStore: (e: string) => openStore(dir, spec.environments[e].store, io.env) };

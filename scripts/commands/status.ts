@@ -7,7 +7,7 @@ import { StoreError } from '../stores/port.ts';
 import { desiredFlags } from '../sync/desired.ts';
 import { ORPHAN_REASON, type SyncPlan } from '../sync/plan.ts';
 import { planEnvironment } from '../sync/sync.ts';
-import { environmentsOf, formatOf, loadValidConfig, parse, repoDir, type Io } from './common.ts';
+import { environmentsOf, environmentsSpec, formatOf, loadValidConfig, parse, repoDir, type Io } from './common.ts';
 
 export const usage = `rollgate status [--env E] [--dir PATH] [--format text|json]
 
@@ -54,7 +54,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { model } = await loadValidConfig(io, dir);
   const envs = environmentsOf(model, values.env);
   const git = gitAt(dir);
-  const settings = model.environments[0].doc.spec;
+  const settings = environmentsSpec(model);
   const histories = new Map(await Promise.all(model.rollouts.map(async (r) => [r.doc.metadata.name, await stageHistory(git, r.file.path)] as const)));
   const head = await git.head();
   const rows: StatusRow[] = [];

@@ -3,7 +3,7 @@ import { gitAt } from '../git/simple-git.ts';
 import { renderSyncJson, renderSyncSummary, renderSyncText } from '../report/sync.ts';
 import { openStore } from '../stores/open-store.ts';
 import { runSync, type Mode } from '../sync/sync.ts';
-import { environmentsOf, formatOf, loadValidConfig, parse, repoDir, UsageError, type Io } from './common.ts';
+import { environmentsOf, environmentsSpec, formatOf, loadValidConfig, parse, repoDir, UsageError, type Io } from './common.ts';
 
 export const usage = `rollgate sync [--env E] [--dry-run] [--check] [--dir PATH] [--format text|json|github]
 
@@ -38,7 +38,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const dir = repoDir(io, values.dir);
   const { model } = await loadValidConfig(io, dir);
   const envs = environmentsOf(model, values.env);
-  const settings = model.environments[0].doc.spec;
+  const settings = environmentsSpec(model);
   const mode: Mode = values.check ? 'check' : values['dry-run'] ? 'dry-run' : 'apply';
   const results = await runSync({
     model,

@@ -11,7 +11,7 @@ import { openStore } from '../stores/open-store.ts';
 import { watchLoop } from '../watch/loop.ts';
 import { renderWatchAnnotations, renderWatchJson, renderWatchSummary, renderWatchText } from '../watch/report.ts';
 import { watchExitCode, watchOnce } from '../watch/run.ts';
-import { environmentsOf, formatOf, type Io, loadValidConfig, parse, repoDir, UsageError } from './common.ts';
+import { environmentsOf, environmentsSpec, formatOf, type Io, loadValidConfig, parse, repoDir, UsageError } from './common.ts';
 
 export const usage = `rollgate watch [--once | --interval DURATION] [--rollout R] [--env E] [--issue N] [--dry-run] [--dir PATH] [--format text|json|github]
 
@@ -75,7 +75,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   const pass = async (): Promise<number> => {
     let { model } = await loadValidConfig(io, dir);
-    const settings = model.environments[0].doc.spec;
+    const settings = environmentsSpec(model);
     if (!dryRun && (await fastForward(git, settings.mainBranch))) model = (await loadValidConfig(io, dir)).model;
     checkTargets(model, values.rollout, values.env);
     const providers = new Map<string, MetricsProvider>();

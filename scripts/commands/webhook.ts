@@ -5,7 +5,7 @@ import { ALERT_KEY, trailerValues } from '../rollback/trailers.ts';
 import { validateRepository } from '../rules/validate-repository.ts';
 import { openStore } from '../stores/open-store.ts';
 import { startWebhook } from '../webhook/server.ts';
-import { loadValidConfig, parse, repoDir, UsageError, type Io } from './common.ts';
+import { environmentsSpec, loadValidConfig, parse, repoDir, UsageError, type Io } from './common.ts';
 
 export const usage = `rollgate webhook [--port N] [--host H] [--token-env NAME] [--dir PATH]
 
@@ -32,7 +32,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
   const dir = repoDir(io, values.dir);
   const { model } = await loadValidConfig(io, dir);
-  const spec = model.environments[0].doc.spec;
+  const spec = environmentsSpec(model);
   const git = gitAt(dir);
   const log = (entry: Record<string, unknown>) => io.stdout(JSON.stringify({ time: new Date(io.now()).toISOString(), ...entry }) + '\n');
 
