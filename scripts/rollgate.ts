@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   propose: { summary: 'the progression bot: open (or close) the advance PR of every step that is ready on main', load: () => import('./commands/propose.ts') },
   gate: { summary: 'evaluate the gate into the next stage: GO, NO-GO, CONDITIONAL, INCONCLUSIVE', load: () => import('./commands/gate.ts') },
   doctor: { summary: "check the GitHub settings rollgate's guarantees rest on (protection, CODEOWNERS, tokens)", load: () => import('./commands/doctor.ts') },
+  explain: { summary: 'what a diagnostic code checks, with a bad example from the corpus', load: () => import('./commands/explain.ts') },
 };
 
 const USAGE = `rollgate — feature-flag rollouts as code

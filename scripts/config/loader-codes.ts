@@ -1,0 +1,38 @@
+// What each code the loader reports means (before any rule runs): reading, YAML, schema.
+// `rollgate explain` prints these; a test keeps the list equal to the codes the loader emits.
+import type { Severity } from '../report/diagnostic.ts';
+
+export const LOADER_CODES: Readonly<Record<string, { severity: Severity; description: string }>> = {
+  'file/encoding': { severity: 'error', description: 'The file is not UTF-8; the diagnostic points at the first bad byte' },
+  'file/empty': { severity: 'error', description: 'The file holds nothing but comments or whitespace' },
+  'file/too-large': { severity: 'error', description: 'The file is over 1 MiB; it is refused unread' },
+  'file/not-a-map': { severity: 'error', description: 'The document is not a mapping (apiVersion, kind, metadata, spec)' },
+  'file/symlink-outside': { severity: 'error', description: 'A symbolic link leaves the repository; it is never read' },
+  'file/symlink-broken': { severity: 'error', description: 'A symbolic link points at nothing' },
+  'file/symlink-loop': { severity: 'error', description: 'A symbolic link points at a folder that contains it; it is not followed' },
+  'file/not-a-folder': { severity: 'error', description: 'rollout or alerts is a file; config files live in the folders rollout/ and alerts/' },
+  'file/unreadable': { severity: 'error', description: 'A file or folder cannot be read (permissions)' },
+  'yaml/syntax': { severity: 'error', description: 'YAML syntax; an unclosed bracket or quote points at where it opens' },
+  'yaml/tab': { severity: 'error', description: 'A tab in indentation: YAML indents with spaces only' },
+  'yaml/duplicate-key': { severity: 'error', description: 'A key twice in one mapping (YAML readers disagree on which wins)' },
+  'yaml/multiple-documents': { severity: 'error', description: 'More than one YAML document in a file: one file, one document' },
+  'yaml/forbidden-key': { severity: 'error', description: '__proto__, constructor or prototype as a key' },
+  'yaml/alias-limit': { severity: 'error', description: 'More than 100 aliases, or an alias bomb' },
+  'yaml/unknown-alias': { severity: 'error', description: 'An alias with no anchor before it' },
+  'yaml/alias-cycle': { severity: 'error', description: 'An alias inside the node it refers to' },
+  'yaml/directive': { severity: 'error', description: 'A %YAML or %TAG directive: every file is read as YAML 1.2, core schema' },
+  'yaml/tag': { severity: 'error', description: 'An explicit tag (!note, !!str, !<tag:…>) on a node' },
+  'yaml/merge-key': { severity: 'error', description: 'A YAML 1.1 merge key <<; write the keys out' },
+  'yaml/leading-zero': { severity: 'error', description: 'An unquoted integer with a leading zero (0310 is octal in YAML 1.1, decimal in 1.2)' },
+  'schema/unknown-kind': { severity: 'error', description: 'kind is not one of Rollout, Metrics, Environments, AlertRules, Channels' },
+  'schema/api-version': { severity: 'error', description: 'apiVersion is not rollgate/v1' },
+  'schema/required': { severity: 'error', description: 'A required field is missing' },
+  'schema/unknown-field': { severity: 'error', description: 'A field the schema does not know (with the closest known one)' },
+  'schema/type': { severity: 'error', description: 'A value of the wrong type' },
+  'schema/range': { severity: 'error', description: 'A number or list out of its range (percentages are 0–100)' },
+  'schema/invalid-value': { severity: 'error', description: 'Not one of the allowed values (with the closest one)' },
+  'schema/duration': { severity: 'error', description: 'Not a duration such as 30s, 5m, 48h, 7d or 1h30m' },
+  'schema/format': { severity: 'error', description: 'A name or key that does not match its pattern' },
+  'schema/invalid-key': { severity: 'error', description: 'A map key that is not a valid name' },
+  'schema/invalid': { severity: 'error', description: 'Any other schema problem' },
+};
