@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conditionExpr, exportAlertmanager, ExportError, exportRules, type PrometheusRule } from '../scripts/alerts/export.ts';
+import { conditionExpr, exportAlertmanager, ExportError, exportRules, prometheusRules, type PrometheusRule } from '../scripts/alerts/export.ts';
 import { checkAlertmanagerConfig, checkRules, ToolMissingError } from '../scripts/alerts/promtool.ts';
 import type { ConfigModel } from '../scripts/config/model.ts';
 import type { AlertRule } from '../scripts/config/schema/index.ts';
@@ -59,12 +59,12 @@ describe('rollgate alerts export', () => {
     expect(exported.stderr).toBe('');
     expect(exported.code).toBe(0);
     for (const f of [...RULE_FILES, AM]) expect(exported.stdout).toContain(`${relative(ROOT, f)}`);
-    expect(exported.stdout).toMatch(/^wrote \S+\/alerts\/qb-td-calculator-v2\.rules\.yml \(20 rules\)$/m);
+    expect(exported.stdout).toMatch(/^wrote \S+\/alerts\/qb-td-calculator-v2\.rules\.yml \(35 rules\)$/m);
     expect(exported.stdout).toContain('promtool check rules: ok');
     expect(exported.stdout).toContain('amtool check-config: ok');
     // The same files through the ports, on the real binaries.
     const rules = await checkRules(RULE_FILES);
-    expect(rules.output).toContain('SUCCESS: 20 rules found');
+    expect(rules.output).toContain('SUCCESS: 35 rules found');
     expect(rules.ok).toBe(true);
     expect((await checkAlertmanagerConfig(AM)).ok).toBe(true);
   });
@@ -95,8 +95,8 @@ describe('rollgate alerts export', () => {
         rollgate: 'alerts/batch-patch-system.yaml',
       },
     });
-    // `or vector(0)` binds looser than `>`: the query is parenthesised whole.
-    expect(ruleOf('v2_database_connection_failure', 'staging').expr).toBe('(sum(increase(app_db_connection_errors_total{flag="qb-td-calculator-v2",env="staging"}[5m])) or vector(0)) > 0');
+    // Every query is parenthesised whole: a catalog query may end in `or vector(0)`, which binds looser than `>`.
+    expect(ruleOf('v2_database_connection_failure', 'staging').expr).toBe('(sum(increase(app_db_connection_errors_total{flag="qb-td-calculator-v2",env="staging"}[5m]))) > 0');
     // No window in the rule: the metric's defaultWindow. No `for`: none exported.
     const fresh = ruleOf('v2_data_freshness', 'production');
     expect(fresh.expr).toBe('((time() - max(qbtd_last_game_log_import_timestamp_seconds{env="production"})) / 3600) > 24');
@@ -121,8 +121,12 @@ describe('rollgate alerts export', () => {
   });
 
   it('onFire.rollback: rollgate_rollback, rollback_to (absent = the previous stage), rollback_mode; none without it', () => {
-    expect(ruleOf('v2_database_connection_failure', 'production').labels).toMatchObject({ rollgate_rollback: 'true', rollback_to: 'shadow', rollback_mode: 'emergency' });
-    const previous = ruleOf('v2_very_high_error_rate', 'production').labels;
+    expect(ruleOf('v2_database_connection_failure', 'production').labels).toMatchObject({ rollgate_rollback: 'true', rollback_to: 'off', rollback_mode: 'emergency' });
+    expect(ruleOf('v2_very_high_error_rate', 'production').labels).toMatchObject({ rollgate_rollback: 'true', rollback_to: 'off', rollback_mode: 'emergency' });
+    // No seed rule leaves `to` out any more; the same rule without it exports no rollback_to.
+    const qbAlerts = model.alertRules.find((a) => a.doc.metadata.name === 'qb-td-calculator-v2')!;
+    const veryHigh = qbAlerts.doc.spec.rules.find((r) => r.name === 'v2_very_high_error_rate')!;
+    const previous = prometheusRules(model, qbAlerts, { ...veryHigh, onFire: { rollback: { mode: 'emergency' } } })[0].labels;
     expect(previous).toMatchObject({ rollgate_rollback: 'true', rollback_mode: 'emergency' });
     expect(previous).not.toHaveProperty('rollback_to');
     expect(ruleOf('multisport_green_health_check_failing').labels).toMatchObject({ rollout: 'multi-sport-platform', rollgate_rollback: 'true', rollback_to: 'blue' });

@@ -22,9 +22,9 @@ const CHECK = 'v2 edges perceived as higher quality (user feedback)';
 const GOOD = {
   error_rate: 0.6,
   conversion_rate: { treatment: 5.1, control: 5.0 },
-  user_complaints: 0,
+  qbtd_user_complaints: 0,
   fallback_rate: 12,
-  latency_p95_ms: 320,
+  v2_p95_query_time_ms: 320,
   availability: 99.95,
 };
 const metricsFile = (values: Record<string, unknown>) => {
@@ -81,7 +81,7 @@ describe('rollgate gate on a PR: the report, the comment, the check run', () => 
     const report = JSON.parse(r.stdout);
     expect(report.decision).toBe('NO-GO');
     expect(report.reasons).toEqual([
-      'must-pass "Error rate < 1 % for 48 hours" failed: 2.5 % is not < 1 (point estimate)',
+      'must-pass "Error rate < 1 % for 48 hours" failed: 2.5 % is not < 1 throughout the last 48h (the highest value)',
       'blocker "Error rate > 2 % (code or data problem)" hit: 2.5 % is > 2 (point estimate) (blocker hit)',
     ]);
     const run = github.checkRuns().at(-1)!;
@@ -93,14 +93,14 @@ describe('rollgate gate on a PR: the report, the comment, the check run', () => 
   });
 
   it('INCONCLUSIVE (exit 4) when a must-pass metric has no data', async () => {
-    const { user_complaints: _, ...rest } = GOOD;
+    const { qbtd_user_complaints: _, ...rest } = GOOD;
     const r = await gate(rest);
     expect(r.code).toBe(4);
     expect(JSON.parse(r.stdout).reasons[0]).toMatch(/^must-pass "Zero user complaints attributable to v2" could not be measured/);
   });
 
   it('uses the gate of the base branch: weakening it in the PR changes nothing', async () => {
-    repo.commit(FILE, (t) => t.replace("          op: '<'\n          value: 1\n          window: 48h", "          op: '<'\n          value: 5\n          window: 48h"), 'Weaken the gate in the same PR');
+    repo.commit(FILE, (t) => t.replace("          op: '<'\n          value: 1\n          window: 1h\n          for: 48h", "          op: '<'\n          value: 5\n          window: 1h\n          for: 48h"), 'Weaken the gate in the same PR');
     const r = await gate({ ...GOOD, error_rate: 1.5 });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).mustPass[0]).toMatchObject({ threshold: '< 1', result: 'FAIL' });

@@ -5,14 +5,23 @@ import { holds } from '../scripts/gates/criteria.ts';
 import { evaluateGate, gateStages } from '../scripts/gates/evaluate-gate.ts';
 import type { StageChange } from '../scripts/git/stage-history.ts';
 import type { Review } from '../scripts/github/port.ts';
+import { samplesTemplate, valueTemplate } from '../scripts/metrics/catalog.ts';
 import type { MetricRequest, MetricsProvider } from '../scripts/metrics/port.ts';
+import { renderTemplate } from '../scripts/metrics/template.ts';
 import { validateRepository } from '../scripts/rules/validate-repository.ts';
 import { ROOT } from './helpers/cli.ts';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const { model } = await validateRepository(ROOT);
 
-/** A provider answering from a table: `metric` or `metric|variant` → number; absent → no data. */
+/** Samples behind every value the table gives: enough that a confidence sequence is narrow and minSamples is met. */
+const SAMPLES = 1e9;
+
+/**
+ * A provider answering from a table: `metric` or `metric|variant` → number; absent → no data.
+ * A catalog metric's other queries get what that number implies: a ratio's denominator is
+ * SAMPLES and its numerator the share of them, a `samples` query is SAMPLES.
+ */
 function table(values: Map<string, number>): MetricsProvider & { requests: MetricRequest[] } {
   const requests: MetricRequest[] = [];
   return {
@@ -22,12 +31,23 @@ function table(values: Map<string, number>): MetricsProvider & { requests: Metri
       requests.push(r);
       // In a shadow stage the new path is measured as the shadow variant: the table's treatment value.
       const v = values.get(`${r.metric}|${r.variant}`) ?? (r.variant === 'shadow' ? values.get(`${r.metric}|treatment`) : undefined) ?? values.get(r.metric);
-      return v === undefined ? { ok: false, reason: 'no data: the query returned no series' } : { ok: true, value: v };
+      if (v === undefined) return { ok: false, reason: 'no data: the query returned no series' };
+      const m = model.metricCatalog.get(r.metric)?.metric;
+      if (!m) return { ok: true, value: v };
+      const render = (template: string) => renderTemplate(template, { flag: r.flag, env: r.env, window: r.window, variant: r.variant ?? 'treatment' }).text.trim();
+      if (m.ratio && r.query === render(m.ratio.denominator)) return { ok: true, value: SAMPLES };
+      if (m.ratio && r.query === render(m.ratio.numerator)) return { ok: true, value: (v / (m.unit === 'percent' ? 100 : 1)) * SAMPLES };
+      // The value, or a sustained subquery around it; anything else asked about this metric is its samples.
+      if (samplesTemplate(m) !== undefined && !r.query.includes(render(valueTemplate(m)))) return { ok: true, value: SAMPLES };
+      return { ok: true, value: v };
     },
   };
 }
 
 type Want = { c: Criterion; holds: boolean };
+
+/** `ok` holds at x; on a ratio metric (decided on a confidence sequence) also just around it, clear of a threshold where the verdict is rightly INCONCLUSIVE. */
+const clear = (c: Criterion, ok: (x: number) => boolean, x: number) => (model.metricCatalog.get(c.metric ?? '')?.metric.ratio ? [0.999, 1, 1.001] : [1]).every((k) => ok(x * k));
 /** Positive values first (metrics are mostly rates and counts), then 0, then negatives. */
 const rank = (x: number) => (x > 0 ? 0 : x === 0 ? 1 : 2);
 
@@ -41,7 +61,7 @@ function solve(wants: Want[]): Map<string, number> {
     const relative = list.filter((w) => w.c.vsBaseline);
     const numbers = list.flatMap((w) => [w.c.value, ...(w.c.between ?? []), ...(w.c.outside ?? []), w.c.vsBaseline ? w.c.vsBaseline.ratio * 100 : undefined]).filter((n): n is number => n !== undefined);
     const candidates = [...new Set([...numbers.flatMap((n) => [n, n - 0.01, n + 0.01, n / 2, n * 2, n * 0.99, n * 1.01]), 0, 1, 50, 100, -0.5])].sort((a, b) => rank(a) - rank(b) || a - b);
-    const t = candidates.find((x) => plain.every((w) => holds(w.c, x) === w.holds));
+    const t = candidates.find((x) => clear(list[0].c, (y) => plain.every((w) => holds(w.c, y) === w.holds), x));
     if (t === undefined) throw new Error(`no value of ${metric} satisfies ${JSON.stringify(plain.map((w) => [w.c, w.holds]))}`);
     out.set(`${metric}|treatment`, t);
     if (relative.length) {
@@ -95,7 +115,7 @@ describe.each(gates.map(({ r, to }) => [`${r.doc.metadata.name} → ${to}`, r, t
     const c = ctx.gate.mustPass![i];
     const values = new Map(go);
     const key = `${c.metric}|treatment`;
-    const bad = [0, 0.001, 1, 10, 49, 99, 101, 1e3, 1e4, 1e6, -1, 1.5e9, 2e9, go.get(key)! * 10, go.get(key)! / 10].find((x) => (c.vsBaseline ? !holds(c, x / (go.get(`${c.metric}|control`) ?? 1)) : !holds(c, x)));
+    const bad = [0, 0.001, 1, 10, 49, 99, 101, 1e3, 1e4, 1e6, -1, 1.5e9, 2e9, go.get(key)! * 10, go.get(key)! / 10].find((x) => clear(c, (y) => (c.vsBaseline ? !holds(c, y / (go.get(`${c.metric}|control`) ?? 1)) : !holds(c, y)), x));
     values.set(key, bad!);
     const report = await run(r, to, values);
     expect(report.decision).toBe('NO-GO');
@@ -108,7 +128,7 @@ describe.each(gates.map(({ r, to }) => [`${r.doc.metadata.name} → ${to}`, r, t
     const c = ctx.gate.blockers![i];
     const values = new Map(go);
     const key = `${c.metric}|treatment`;
-    const hit = [0, 0.001, 1, 10, 45, 49, 95, 101, 1e3, 1e4, 1e6, -1, 2e9].find((x) => (c.vsBaseline ? holds(c, x / (go.get(`${c.metric}|control`) ?? 1)) : holds(c, x)));
+    const hit = [0, 0.001, 1, 10, 45, 49, 95, 101, 1e3, 1e4, 1e6, -1, 2e9].find((x) => clear(c, (y) => (c.vsBaseline ? holds(c, y / (go.get(`${c.metric}|control`) ?? 1)) : holds(c, y)), x));
     values.set(key, hit!);
     const report = await run(r, to, values);
     expect(report.decision).toBe('NO-GO');
@@ -134,8 +154,8 @@ describe.each(gates.map(({ r, to }) => [`${r.doc.metadata.name} → ${to}`, r, t
 describe('gate verdicts, by hand, for the QB TD canary → staged gate (seed 001)', () => {
   const qb = model.rolloutByName.get('qb-td-calculator-v2')!;
   const base = new Map(Object.entries({
-    'error_rate|treatment': 0.6, 'conversion_rate|treatment': 4.9, 'conversion_rate|control': 5.0, 'user_complaints|treatment': 0,
-    'fallback_rate|treatment': 12, 'latency_p95_ms|treatment': 320, 'availability|treatment': 99.95,
+    'error_rate|treatment': 0.6, 'conversion_rate|treatment': 4.9, 'conversion_rate|control': 5.0, 'qbtd_user_complaints|treatment': 0,
+    'fallback_rate|treatment': 12, 'v2_p95_query_time_ms|treatment': 320, 'availability|treatment': 99.95,
   }));
   it.each([
     ['all good', {}, 'GO'],
@@ -144,7 +164,7 @@ describe('gate verdicts, by hand, for the QB TD canary → staged gate (seed 001
     ['conversion 88 % of baseline hits the blocker', { 'conversion_rate|treatment': 4.4 }, 'NO-GO'],
     ['conversion at 96 % of baseline: must-pass ok, should-pass "≥ 100 %" short but 2 of 4 still pass', { 'conversion_rate|treatment': 4.8 }, 'GO'],
     ['availability 99 %, conversion below baseline, feedback check not ticked: 1 of 2 should-pass', { 'conversion_rate|treatment': 4.8, 'availability|treatment': 99, untick: 1 }, 'CONDITIONAL'],
-    ['no complaints data: INCONCLUSIVE, never a pass', { 'user_complaints|treatment': undefined }, 'INCONCLUSIVE'],
+    ['no complaints data: INCONCLUSIVE, never a pass', { 'qbtd_user_complaints|treatment': undefined }, 'INCONCLUSIVE'],
   ] as const)('%s → %s', async (_, change, decision) => {
     const values = new Map(base);
     const { untick, ...metrics } = change as Record<string, number | undefined>;
@@ -172,5 +192,7 @@ describe('gate verdicts, by hand, for the QB TD canary → staged gate (seed 001
   it('the first stage has no gate and a gate never runs backwards', () => {
     expect(() => gateStages(qb.doc, 'production', 'staged', 'canary')).toThrow('not ahead');
     expect(gateStages(qb.doc, 'production', 'shadow', undefined)).toEqual({ from: 'shadow', to: 'canary' });
+    // Production starts at off: its first advance is the pre-deployment checklist's gate into shadow.
+    expect(gateStages(qb.doc, 'production', 'off', undefined)).toEqual({ from: 'off', to: 'shadow' });
   });
 });

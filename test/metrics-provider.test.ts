@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { Metric } from '../scripts/config/schema/index.ts';
 import { HttpClient } from '../scripts/http/client.ts';
+import { valueTemplate } from '../scripts/metrics/catalog.ts';
 import { MetricsProviderError, openProvider } from '../scripts/metrics/open-provider.ts';
 import type { Measurement, MetricRequest, MetricsProvider } from '../scripts/metrics/port.ts';
 import { prometheusProvider } from '../scripts/metrics/prometheus.ts';
@@ -17,11 +19,11 @@ import { PROMETHEUS, PROMTOOL, startPrometheus, type Prometheus } from './helper
 
 const FLAG = 'qb-td-calculator-v2';
 const ENV = 'production';
-const CATALOG = (parse(readFileSync(join(ROOT, 'rollout', 'metrics.yaml'), 'utf8')) as { spec: { metrics: Record<string, { query: string }> } }).spec.metrics;
+const CATALOG = (parse(readFileSync(join(ROOT, 'rollout', 'metrics.yaml'), 'utf8')) as { spec: { metrics: Record<string, Metric> } }).spec.metrics;
 
-/** A rendered catalog query, as the gate evaluator sends it. */
+/** A rendered catalog value query (a ratio metric's is numerator ÷ denominator), as the gate evaluator sends it. */
 function request(metric: string, window: string, variant: 'treatment' | 'control' = 'treatment', flag = FLAG): MetricRequest {
-  const query = renderTemplate(CATALOG[metric].query, { flag, window, variant, env: ENV }).text;
+  const query = renderTemplate(valueTemplate(CATALOG[metric]), { flag, window, variant, env: ENV }).text;
   return { metric, query, flag, env: ENV, window, variant };
 }
 
@@ -282,7 +284,7 @@ describe('metrics history generator', () => {
       expect(list.map((s) => s.ts), name).toEqual(Array.from({ length: 121 }, (_, i) => endTs - 7200 + 60 * i));
       if (/_(total|bucket|count|sum)\{/.test(name)) expect(list.every((s, i) => i === 0 || s.value >= list[i - 1].value), name).toBe(true);
     }
-    expect(series.get('support_tickets_total{env="e",flag="f"}')!.at(-1)!.value).toBe(1);
+    expect(series.get('support_tickets_total{env="e",flag="f",variant="treatment"}')!.at(-1)!.value).toBe(1);
   });
 
   it('omits a family, or one variant of it, and refuses a name it does not write', () => {

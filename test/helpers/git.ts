@@ -52,4 +52,5 @@ export function repoFrom(fixture: string, date = '2026-11-01T10:00:00Z'): Repo {
 
 /** Sets `env`'s stage in a rollout file's text (the one-line change a PR makes). */
 export const setStage = (env: string, stage: string) => (text: string) =>
-  text.replace(new RegExp(`(\\n    ${env}:\\n      stage: )[\\w-]+`), `$1${stage}`);
+  // A stage may be quoted ('off': YAML 1.1 readers take a bare off for false); off is written quoted too.
+  text.replace(new RegExp(`(\\n    ${env}:\\n      stage: )(?:'[\\w-]+'|"[\\w-]+"|[\\w-]+)`), `$1${stage === 'off' ? "'off'" : stage}`);

@@ -18,18 +18,26 @@ export interface Profile {
   latency: Latency;
   sessionsPerMinute: number;
   conversionPercent: number;
+  /** QB TD calculator time of the calculator serving this variant (qbtd_query_duration_seconds), one calculation per request; written when given. */
+  queryTime?: Latency;
 }
 
 /** The QB TD calculator's own series (not per variant, as the catalog queries them). */
 export interface QbProfile {
   calculationsPerMinute: number;
-  /** Completed (fallbacks included) / started. */
+  /** Completed (fallbacks included) / ended; the rest failed (qbtd_calculations_failed_total). */
   completionPercent: number;
+  /** Calculations started but not yet ended at this minute (counted as started only). */
+  inFlight: number;
   fallbackPercent: number;
   comparisonsPerMinute: number;
   agreementPercent: number;
   /** qbtd_qbs_with_v2_data_ratio × 100. */
   dataCoveragePercent: number;
+  /** qbtd_qbs_falling_back_to_v1_ratio × 100. */
+  qbsFallingBackPercent: number;
+  /** Whether Prometheus evaluated the rollout's rule group this minute (prometheus_rule_evaluations_total). */
+  rulesEvaluated: boolean;
   /** Share of minutes `up` is 1; the down minutes are spread evenly. */
   availabilityPercent: number;
 }
@@ -77,15 +85,19 @@ export const SERIES = [
   'app_conversions_total',
   'qbtd_calculations_started_total',
   'qbtd_calculations_completed_total',
+  'qbtd_calculations_failed_total',
   'qbtd_fallbacks_total',
   'qbtd_shadow_comparisons_total',
   'qbtd_qbs_with_v2_data_ratio',
+  'qbtd_qbs_falling_back_to_v1_ratio',
+  'qbtd_query_duration_seconds',
   'qbtd_last_game_log_import_timestamp_seconds',
   'app_unhandled_exceptions_total',
   'app_db_connection_errors_total',
   'support_tickets_total',
   'up',
   'ALERTS',
+  'prometheus_rule_evaluations_total',
 ] as const;
 
 /** Histogram bucket bounds in seconds, an application's usual set (dense where gates look: 100 ms–1 s). */
@@ -100,15 +112,21 @@ export const HEALTHY: Profile = {
   conversionPercent: 12,
 };
 
+/** A healthy QB TD calculation time (Profile.queryTime): p95 120 ms, well inside the runbook's 500 ms. */
+export const QB_QUERY_TIME: Latency = { p95Ms: 120, p99Ms: 300, avgMs: 60 };
+
 /** A QB calculator that passes every gate of rollout/qb-td-calculator-v2.yaml. */
 export const QB_HEALTHY: QbProfile = {
   calculationsPerMinute: 120,
   completionPercent: 100,
+  inFlight: 0,
   fallbackPercent: 5,
   comparisonsPerMinute: 120,
   agreementPercent: 72,
   dataCoveragePercent: 85,
+  qbsFallingBackPercent: 10,
   availabilityPercent: 100,
+  rulesEvaluated: true,
 };
 
 const TYPES: Record<(typeof SERIES)[number], [family: string, type: string]> = {
@@ -118,15 +136,19 @@ const TYPES: Record<(typeof SERIES)[number], [family: string, type: string]> = {
   app_conversions_total: ['app_conversions', 'counter'],
   qbtd_calculations_started_total: ['qbtd_calculations_started', 'counter'],
   qbtd_calculations_completed_total: ['qbtd_calculations_completed', 'counter'],
+  qbtd_calculations_failed_total: ['qbtd_calculations_failed', 'counter'],
   qbtd_fallbacks_total: ['qbtd_fallbacks', 'counter'],
   qbtd_shadow_comparisons_total: ['qbtd_shadow_comparisons', 'counter'],
   qbtd_qbs_with_v2_data_ratio: ['qbtd_qbs_with_v2_data_ratio', 'gauge'],
+  qbtd_qbs_falling_back_to_v1_ratio: ['qbtd_qbs_falling_back_to_v1_ratio', 'gauge'],
+  qbtd_query_duration_seconds: ['qbtd_query_duration_seconds', 'histogram'],
   qbtd_last_game_log_import_timestamp_seconds: ['qbtd_last_game_log_import_timestamp_seconds', 'gauge'],
   app_unhandled_exceptions_total: ['app_unhandled_exceptions', 'counter'],
   app_db_connection_errors_total: ['app_db_connection_errors', 'counter'],
   support_tickets_total: ['support_tickets', 'counter'],
   up: ['up', 'gauge'],
   ALERTS: ['ALERTS', 'gauge'],
+  prometheus_rule_evaluations_total: ['prometheus_rule_evaluations', 'counter'],
 };
 
 /**
@@ -227,8 +249,9 @@ export function history(options: HistoryOptions): string {
     labels: `${base},variant="${variant}"`,
     // Float accumulators; samples write their floor, so counters stay whole and monotonic.
     acc: { ok: 0, error: 0, count: 0, sum: 0, buckets: new Array<number>(LATENCY_BUCKETS.length + 1).fill(0), sessions: 0, conversions: 0 },
+    calc: { count: 0, sum: 0, buckets: new Array<number>(LATENCY_BUCKETS.length + 1).fill(0) },
   }));
-  const qb = { started: 0, completed: 0, fallbacks: 0, agree: 0, disagree: 0, down: 0 };
+  const qb = { started: 0, completed: 0, failed: 0, fallbacks: 0, agree: 0, disagree: 0, down: 0, evaluations: 0 };
   const events = options.events ?? {};
   const eventTimes = (list: number[] = []) => list.map((h) => endTs - h * 3600).sort((a, b) => a - b);
   const exceptions = eventTimes(events.unhandledExceptions);
@@ -256,6 +279,13 @@ export function history(options: HistoryOptions): string {
         buckets.forEach((b, i) => (a.buckets[i] += requests * b.fraction));
         a.sessions += p.sessionsPerMinute;
         a.conversions += (p.sessionsPerMinute * p.conversionPercent) / 100;
+        if (p.queryTime) {
+          let calcBuckets = bucketCache.get(p.queryTime);
+          if (!calcBuckets) bucketCache.set(p.queryTime, (calcBuckets = latencyBuckets(p.queryTime)));
+          v.calc.count += requests;
+          v.calc.sum += (requests * p.queryTime.avgMs) / 1000;
+          calcBuckets.forEach((b, i) => (v.calc.buckets[i] += requests * b.fraction));
+        }
       }
       if (writes('app_requests_total', v.variant)) {
         out('app_requests_total', `${v.labels},outcome="ok"`, Math.floor(a.ok));
@@ -268,6 +298,12 @@ export function history(options: HistoryOptions): string {
         out('app_request_duration_seconds_sum', v.labels, Math.round(a.sum * 1000) / 1000);
         out('app_request_duration_seconds_count', v.labels, Math.floor(a.count));
       }
+      if (p.queryTime && writes('qbtd_query_duration_seconds', v.variant)) {
+        LATENCY_BUCKETS.forEach((le, i) => out('qbtd_query_duration_seconds_bucket', `${v.labels},le="${le}"`, Math.floor(v.calc.buckets[i])));
+        out('qbtd_query_duration_seconds_bucket', `${v.labels},le="+Inf"`, Math.floor(v.calc.count));
+        out('qbtd_query_duration_seconds_sum', v.labels, Math.round(v.calc.sum * 1000) / 1000);
+        out('qbtd_query_duration_seconds_count', v.labels, Math.floor(v.calc.count));
+      }
       if (writes('app_sessions_total', v.variant)) out('app_sessions_total', v.labels, Math.floor(a.sessions));
       if (writes('app_conversions_total', v.variant)) out('app_conversions_total', v.labels, Math.floor(a.conversions));
     }
@@ -276,6 +312,7 @@ export function history(options: HistoryOptions): string {
     if (!first) {
       qb.started += q.calculationsPerMinute;
       qb.completed += (q.calculationsPerMinute * q.completionPercent) / 100;
+      qb.failed += q.calculationsPerMinute * (1 - q.completionPercent / 100);
       qb.fallbacks += (q.calculationsPerMinute * q.fallbackPercent) / 100;
       qb.agree += (q.comparisonsPerMinute * q.agreementPercent) / 100;
       qb.disagree += q.comparisonsPerMinute * (1 - q.agreementPercent / 100);
@@ -285,8 +322,10 @@ export function history(options: HistoryOptions): string {
     qb.down += 1 - q.availabilityPercent / 100;
     const isDown = Math.floor(qb.down) > downBefore;
 
-    if (writes('qbtd_calculations_started_total')) out('qbtd_calculations_started_total', base, Math.floor(qb.started));
+    // In flight: started, not yet ended, so in neither of the ended counts.
+    if (writes('qbtd_calculations_started_total')) out('qbtd_calculations_started_total', base, Math.floor(qb.started + q.inFlight));
     if (writes('qbtd_calculations_completed_total')) out('qbtd_calculations_completed_total', base, Math.floor(qb.completed));
+    if (writes('qbtd_calculations_failed_total')) out('qbtd_calculations_failed_total', base, Math.floor(qb.failed + 1e-9));
     if (writes('qbtd_fallbacks_total')) out('qbtd_fallbacks_total', base, Math.floor(qb.fallbacks));
     if (writes('qbtd_shadow_comparisons_total')) {
       out('qbtd_shadow_comparisons_total', `${base},result="agree"`, Math.floor(qb.agree));
@@ -294,6 +333,7 @@ export function history(options: HistoryOptions): string {
     }
     // The importer's gauges carry env only, as the catalog queries them.
     if (writes('qbtd_qbs_with_v2_data_ratio')) out('qbtd_qbs_with_v2_data_ratio', `env="${env}"`, q.dataCoveragePercent / 100);
+    if (writes('qbtd_qbs_falling_back_to_v1_ratio')) out('qbtd_qbs_falling_back_to_v1_ratio', `env="${env}"`, q.qbsFallingBackPercent / 100);
     if (writes('qbtd_last_game_log_import_timestamp_seconds')) {
       const every = imports.everyHours * 3600;
       const last = lastImport - Math.max(0, Math.ceil((lastImport - ts) / every)) * every;
@@ -301,13 +341,17 @@ export function history(options: HistoryOptions): string {
     }
     if (writes('app_unhandled_exceptions_total')) out('app_unhandled_exceptions_total', base, countUpTo(exceptions, ts));
     if (writes('app_db_connection_errors_total')) out('app_db_connection_errors_total', base, countUpTo(dbErrors, ts));
-    if (writes('support_tickets_total')) out('support_tickets_total', base, countUpTo(tickets, ts));
+    // Tickets carry the variant of the user who filed them (the QB metric counts treatment's).
+    if (writes('support_tickets_total')) out('support_tickets_total', `${base},variant="treatment"`, countUpTo(tickets, ts));
     if (writes('up')) out('up', `env="${env}",instance="${flag}-1",job="${flag}",rollout_flag="${flag}"`, isDown ? 0 : 1);
     if (writes('ALERTS')) {
       alerts.forEach((from, i) => {
         if (ts >= from && ts < from + 600) out('ALERTS', `alertname="RollgateCritical${i + 1}",alertstate="firing",${base},severity="critical"`, 1);
       });
     }
+    // Prometheus's own counter has no env; the label keeps one backfill able to hold several scenarios.
+    if (q.rulesEvaluated) qb.evaluations += 1;
+    if (writes('prometheus_rule_evaluations_total')) out('prometheus_rule_evaluations_total', `env="${env}",rule_group="/etc/prometheus/rules/qb-td-calculator-v2.rules.yml;qb-td-calculator-v2"`, qb.evaluations);
     if (options.extra) lines.push(...options.extra(ts));
   }
   lines.push('# EOF', '');
