@@ -1,33 +1,13 @@
 // The rollgate CLI: parse the verb, wire the real process, map errors to exit codes.
 import type { Io } from './commands/common.ts';
-
-type Command = { run(argv: string[], io: Io): Promise<number>; usage: string };
-
-/** Verbs load lazily so `validate` never pays for octokit or a store client. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  validate: { summary: 'check every file under rollout/ and alerts/', load: () => import('./commands/validate.ts') },
-  sync: { summary: 'converge the flag store to HEAD of main (--check: compare only)', load: () => import('./commands/sync.ts') },
-  status: { summary: 'stage, percentage, since when, bake left, store value, drift', load: () => import('./commands/status.ts') },
-  history: { summary: 'every stage change of a rollout, from git', load: () => import('./commands/history.ts') },
-  plan: { summary: 'what HEAD changes against the base branch, and the PR policy verdict', load: () => import('./commands/plan.ts') },
-  assess: { summary: 'read the rollback decision matrix against current metrics', load: () => import('./commands/assess.ts') },
-  rollback: { summary: 'undo the last advance (or go to --to), as a PR or --emergency on main with a sync', load: () => import('./commands/rollback.ts') },
-  alerts: { summary: 'export Prometheus rules and an Alertmanager config; run the alert unit tests', load: () => import('./commands/alerts.ts') },
-  webhook: { summary: 'receive Alertmanager webhooks and roll back in git', load: () => import('./commands/webhook.ts') },
-  watch: { summary: 'evaluate every rollback matrix now and act on it (rollback, PR, hold comment), once or on an interval', load: () => import('./commands/watch.ts') },
-  advance: { summary: 'open the PR that advances a rollout one stage, with its gate report', load: () => import('./commands/advance.ts') },
-  propose: { summary: 'the progression bot: open (or close) the advance PR of every step that is ready on main', load: () => import('./commands/propose.ts') },
-  gate: { summary: 'evaluate the gate into the next stage: GO, NO-GO, CONDITIONAL, INCONCLUSIVE', load: () => import('./commands/gate.ts') },
-  doctor: { summary: "check the GitHub settings rollgate's guarantees rest on (protection, CODEOWNERS, tokens)", load: () => import('./commands/doctor.ts') },
-  explain: { summary: 'what a diagnostic code checks, with a bad example from the corpus', load: () => import('./commands/explain.ts') },
-};
+import { COMMANDS } from './commands/verbs.ts';
 
 const USAGE = `rollgate — feature-flag rollouts as code
 
 usage: rollgate VERB [options]
 
 ${Object.entries(COMMANDS)
-  .map(([verb, c]) => `  ${verb.padEnd(10)} ${c.summary}`)
+  .map(([verb, c]) => `  ${verb.padEnd(11)} ${c.summary}`)
   .join('\n')}
 
 Every verb takes --dir PATH (default: the repository around the current directory) and --help.
