@@ -144,14 +144,14 @@ describe('the smaller ones', () => {
   });
 
   describe('critical incidents come from the rollout’s own CRITICAL alerts, and rules never loaded are no data', () => {
-    const metric = model.metricCatalog.get('qbtd_critical_incidents')!.metric;
+    const metric = () => model.metricCatalog.get('qbtd_critical_incidents')!.metric;
 
     it('the query matches the labels every exported CRITICAL rule of the rollout carries', () => {
-      const query = renderTemplate(valueTemplate(metric), { flag: spec.flag, env: 'production', window: '72h', variant: 'treatment' }).text;
+      const query = renderTemplate(valueTemplate(metric()), { flag: spec.flag, env: 'production', window: '72h', variant: 'treatment' }).text;
       for (const r of rules.filter((x) => x.severity === 'CRITICAL').flatMap((x) => prometheusRules(model, alerts, x)).filter((x) => x.labels.env === 'production')) {
         for (const [k, v] of Object.entries({ severity: r.labels.severity, flag: r.labels.flag, env: r.labels.env })) expect(query).toContain(`${k}="${v}"`);
       }
-      expect(metric.samples).toContain(`;${alerts.doc.metadata.name}"`);
+      expect(metric().samples).toContain(`;${alerts.doc.metadata.name}"`);
     });
 
     it('zero firing alerts with zero rule evaluations is INCONCLUSIVE, never "zero critical incidents"', async () => {
