@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '@lezer/common';
-import { parser } from '@prometheus-io/lezer-promql';
+import { parsePromql } from './promql.ts';
 
 /** Where an expression turns "no data" into a number. */
 export interface NoDataFallback {
@@ -42,7 +42,7 @@ export function promqlNoDataFallbacks(expr: string): NoDataFallback[] {
 }
 
 function fallbacksOf(expr: string): NoDataFallback[] {
-  const tree = parser.parse(expr);
+  const tree = parsePromql(expr);
   let broken = false;
   tree.iterate({
     enter(node) {

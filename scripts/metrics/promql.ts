@@ -1,3 +1,4 @@
+import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 
 export interface PromqlError {
@@ -6,10 +7,28 @@ export interface PromqlError {
   message: string;
 }
 
+const trees = new Map<string, Tree>();
+/** More than the expressions of one file: every check of a file reads the same trees. */
+const TREE_CACHE = 512;
+
+/**
+ * The syntax tree of a PromQL expression (the Prometheus UI's grammar), parsed once for the
+ * syntax, type and no-data checks that read it one after another.
+ */
+export function parsePromql(expr: string): Tree {
+  let tree = trees.get(expr);
+  if (!tree) {
+    tree = parser.parse(expr);
+    if (trees.size >= TREE_CACHE) trees.delete(trees.keys().next().value!);
+    trees.set(expr, tree);
+  }
+  return tree;
+}
+
 /** The first syntax error in a PromQL expression, per the Prometheus UI's own grammar. */
 export function promqlSyntaxError(expr: string): PromqlError | undefined {
   let found: PromqlError | undefined;
-  parser.parse(expr).iterate({
+  parsePromql(expr).iterate({
     enter(node) {
       if (found) return false;
       if (node.type.isError) {

@@ -4,6 +4,7 @@ import { gateMetricUnwatched } from './alert/gate-metric-unwatched.ts';
 import { productionCritical } from './alert/production-critical.ts';
 import { pagingRequired } from './alert/paging-required.ts';
 import { alertPromqlSyntax } from './alert/promql-syntax.ts';
+import { alertPromqlType } from './alert/promql-type.ts';
 import { alertRollbackStage } from './alert/rollback-stage.ts';
 import { runbookRequired } from './alert/runbook-required.ts';
 import { unknownChannel } from './alert/unknown-channel.ts';
@@ -12,14 +13,20 @@ import { promotionOrder } from './env/promotion-order.ts';
 import { configOwners } from './env/config-owners.ts';
 import { storeSettings } from './env/store-settings.ts';
 import { atLeast } from './gate/at-least.ts';
+import { baselineVariant } from './gate/baseline-variant.ts';
 import { boundsOrder } from './gate/bounds-order.ts';
 import { criterionShape } from './gate/criterion-shape.ts';
+import { forShape } from './gate/for-shape.ts';
 import { gateFirstStage } from './gate/first-stage.ts';
+import { minSamples } from './gate/min-samples.ts';
 import { unknownApproverGroup } from './gate/unknown-approver-group.ts';
 import { unknownMetric } from './gate/unknown-metric.ts';
 import { gateUnknownStage } from './gate/unknown-stage.ts';
 import { duplicateMetric } from './metrics/duplicate-name.ts';
+// TODO(seeds): enable (here and in RULES) once no seed metric that a gate or rollback row uses ends in `or vector(0)` without samples.
+// import { noDataAsZero } from './metrics/no-data-as-zero.ts';
 import { querySyntax } from './metrics/query-syntax.ts';
+import { queryType } from './metrics/query-type.ts';
 import { missingEnvironments } from './repo/missing-environments.ts';
 import { schemaComment } from './repo/schema-comment.ts';
 import { singletons } from './repo/singletons.ts';
@@ -65,6 +72,9 @@ export const RULES: readonly Rule[] = [
   boundsOrder,
   atLeast,
   unknownApproverGroup,
+  baselineVariant,
+  minSamples,
+  forShape,
   rollbackUnknownStage,
   rollbackActionShape,
   rollbackNotLower,
@@ -76,6 +86,8 @@ export const RULES: readonly Rule[] = [
   // metrics catalog
   duplicateMetric,
   querySyntax,
+  queryType,
+  // TODO(seeds): noDataAsZero,
   // alerts
   unknownChannel,
   runbookRequired,
@@ -84,6 +96,7 @@ export const RULES: readonly Rule[] = [
   alertUnknownRollout,
   alertRollbackStage,
   alertPromqlSyntax,
+  alertPromqlType,
   gateMetricUnwatched,
   productionCritical,
 ];
