@@ -48,7 +48,7 @@ describe('the command line contract', () => {
     [['validate', '--colour'], 2, "Unknown option '--colour'"],
     [['validate', '--format', 'xml'], 2, '--format must be one of text, json, github'],
     [['validate', '--dir', '/no/such/dir'], 2, 'not a directory'],
-    [['validate', 'extra'], 2, 'Unexpected argument'],
+    [['validate', 'extra'], 2, 'extra: no such file'],
   ])('rollgate %j exits %i and says why, with no stack trace', (args, code, message) => {
     const r = rollgate(args as string[]);
     expect(r.code).toBe(code);
