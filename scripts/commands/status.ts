@@ -16,7 +16,7 @@ it), the bake time left, the store's value, and whether the store has drifted. T
 flags the store records as managed by rollgate that no rollout names any more (orphans:
 the next sync turns them off).
 JSON: {"rollouts": [{"rollout", "env", "stage", "percentage", "since", "sinceCommit",
-"bakeLeft", "store": {"percentage", "enabled"} | null, "drift"}], "orphans": [{"env",
+"bakeLeft", "store": {"percentage", "enabled"} | null, "drift", "handMade"?}], "orphans": [{"env",
 "flag", "store": {"percentage", "enabled"} | null, "drift": true}]}
 
 Examples:
@@ -35,6 +35,8 @@ export interface StatusRow {
   bakeLeft: string | null;
   store: { percentage: number; enabled: boolean } | null;
   drift: boolean;
+  /** Only when there are any: changes made by hand in the store beside rollgate's strategy (Unleash constraints, segments, variants, other strategies), one line each; the sync keeps them. */
+  handMade?: string[];
 }
 
 /** A flag the store records as managed that no rollout names in `env`. */
@@ -87,7 +89,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         sinceCommit: setByCommit?.sha ?? null,
         bakeLeft: left,
         store: s ? { percentage: s.percentage, enabled: s.enabled } : null,
-        drift: change ? change.steps.length > 0 : false,
+        drift: change ? change.steps.length > 0 || Boolean(s?.handMade?.length) : false,
+        ...(s?.handMade?.length ? { handMade: s.handMade } : {}),
       });
     }
     for (const o of plan?.orphans ?? []) orphans.push({ env, flag: o.key, store: o.from ? { percentage: o.from.percentage, enabled: o.from.enabled } : null, drift: true });
@@ -101,6 +104,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     table.push([r.rollout, r.env, r.stage, String(r.percentage), r.since ?? 'not committed', r.sinceCommit?.slice(0, 7) ?? '—', r.bakeLeft ?? '—', r.store ? `${r.store.percentage} % ${r.store.enabled ? 'on' : 'off'}` : 'missing', r.drift ? 'DRIFT' : '—']);
   }
   io.stdout(columns(table));
+  const kept = rows.filter((r) => r.handMade);
+  if (kept.length) io.stdout(`\nchanged by hand in the store beside rollgate's strategy (kept by the sync; drift until removed there):\n${kept.map((r) => `  ${r.env}/${r.rollout}: ${r.handMade!.join('; ')}`).join('\n')}\n`);
   if (orphans.length) {
     const list = [['ENV', 'FLAG', 'STORE'], ...orphans.map((o) => [o.env, o.flag, o.store ? `${o.store.percentage} % ${o.store.enabled ? 'on' : 'off'}` : 'missing'])];
     io.stdout(`\n${ORPHAN_REASON} (the next sync turns ${orphans.length === 1 ? 'it' : 'them'} off and keeps ${orphans.length === 1 ? 'it' : 'them'} in the store):\n${columns(list, '  ')}`);

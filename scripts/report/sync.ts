@@ -1,8 +1,21 @@
 import type { FlagState } from '../sync/desired.ts';
-import { ORPHAN_REASON, pending, touched, type FlagChange, type OrphanChange } from '../sync/plan.ts';
+import { handMade, ORPHAN_REASON, pending, touched, type FlagChange, type OrphanChange } from '../sync/plan.ts';
 import { short, type EnvResult, type Mode } from '../sync/sync.ts';
 
 const pct = (s: FlagState | undefined) => (s === undefined ? '—' : Number.isNaN(s.percentage) ? 'unrecognised' : `${s.percentage} %`);
+
+/** `--check`: what the store has beside what main says, per step. */
+function compare(c: FlagChange): string {
+  if (!c.from) return `missing in the store; main says ${pct(c.to)}, ${c.to.enabled ? 'on' : 'off'}`;
+  const parts: string[] = [];
+  if (c.steps.includes('set-percentage')) parts.push(`store ${pct(c.from)}${c.from.groupId !== c.to.groupId ? ` in group ${c.from.groupId || '—'}` : ''}, main ${pct(c.to)}${c.from.groupId !== c.to.groupId ? ` in group ${c.to.groupId}` : ''}`);
+  if (c.steps.includes('set-stickiness')) parts.push(`store sticks by ${c.from.stickiness || '—'}, main by ${c.to.stickiness}`);
+  if (c.steps.includes('enable') || c.steps.includes('disable')) parts.push(`store ${c.from.enabled ? 'on' : 'off'}, main ${c.to.enabled ? 'on' : 'off'}`);
+  return parts.join('; ');
+}
+
+/** Hand-made changes a store keeps beside rollgate's strategy. */
+const kept = (c: FlagChange) => `hand-made in the store, kept: ${c.from!.handMade!.join('; ')}`;
 
 function describe(c: FlagChange): string {
   const parts: string[] = [];
@@ -37,8 +50,9 @@ export function renderSyncText(results: EnvResult[], mode: Mode): string {
     const todo = pending(r.plan);
     const recorded = r.plan.recordedSha ? `, store recorded ${short(r.plan.recordedSha)}` : ', store recorded no sync yet';
     out.push(`${r.plan.env}: ${HEADLINE[r.status]} — ${r.plan.store} at ${short(r.plan.sha)}${recorded}`);
-    const width = Math.max(0, ...todo.map((c) => c.key.length), ...r.plan.orphans.map((o) => o.key.length));
-    for (const c of todo) out.push(`  ${c.steps.includes('create') ? '+' : '~'} ${c.key.padEnd(width)}  ${c.stage.padEnd(8)} ${describe(c)}`);
+    const width = Math.max(0, ...todo.map((c) => c.key.length), ...handMade(r.plan).map((c) => c.key.length), ...r.plan.orphans.map((o) => o.key.length));
+    for (const c of todo) out.push(`  ${c.steps.includes('create') ? '+' : '~'} ${c.key.padEnd(width)}  ${c.stage.padEnd(8)} ${mode === 'check' ? compare(c) : describe(c)}`);
+    for (const c of handMade(r.plan)) out.push(`  ! ${c.key.padEnd(width)}  ${c.stage.padEnd(8)} ${kept(c)} (remove it there to clear this drift)`);
     for (const o of r.plan.orphans) out.push(`  - ${o.key.padEnd(width)}  ${'orphan'.padEnd(8)} ${describeOrphan(o)}`);
     const same = r.plan.changes.length - todo.length;
     if (same) out.push(`  = ${same} flag${same === 1 ? '' : 's'} unchanged`);
@@ -53,7 +67,10 @@ export function renderSyncText(results: EnvResult[], mode: Mode): string {
     out.push('');
   }
   if (mode === 'check') {
-    const drift = results.flatMap((r) => [...pending(r.plan).map((c) => `${r.plan.env}/${c.key}`), ...r.plan.orphans.map((o) => `${r.plan.env}/${o.key} (${ORPHAN_REASON})`)]);
+    const drift = results.flatMap((r) => [
+      ...r.plan.changes.filter((c) => c.steps.length || c.from?.handMade?.length).map((c) => `${r.plan.env}/${c.key}${c.from?.handMade?.length ? ` (hand-made in the store: ${c.from.handMade.join('; ')})` : ''}`),
+      ...r.plan.orphans.map((o) => `${r.plan.env}/${o.key} (${ORPHAN_REASON})`),
+    ]);
     out.push(drift.length ? `drift in ${drift.length} flag${drift.length === 1 ? '' : 's'}: ${drift.join(', ')}` : 'no drift');
   }
   return out.join('\n') + '\n';
@@ -77,6 +94,7 @@ export function renderSyncJson(results: EnvResult[], mode: Mode): string {
           writes: r.writes,
           changes: pending(r.plan).map((c) => ({ key: c.key, rollout: c.rollout, stage: c.stage, steps: c.steps, from: c.from ?? null, to: c.to })),
           orphans: r.plan.orphans.map((o) => ({ key: o.key, steps: o.steps, from: o.from ?? null, reason: ORPHAN_REASON })),
+          handMade: handMade(r.plan).map((c) => ({ key: c.key, kept: c.from!.handMade! })),
           unchanged: r.plan.changes.length - pending(r.plan).length,
           ...(r.applied ? { applied: r.applied } : {}),
           ...(r.notApplied ? { notApplied: r.notApplied } : {}),
@@ -96,10 +114,11 @@ export function renderSyncSummary(results: EnvResult[], mode: Mode): string {
   for (const r of results) {
     const todo = pending(r.plan);
     out += `### ${r.plan.env}: ${HEADLINE[r.status]}\n\n${cell(r.plan.store)} at \`${short(r.plan.sha)}\`${r.reason ? `\n\n> ${cell(r.reason)}` : ''}\n\n`;
-    if (todo.length || r.plan.orphans.length) {
+    if (todo.length || r.plan.orphans.length || handMade(r.plan).length) {
       out += '| flag | rollout | stage | change |\n|---|---|---|---|\n';
       for (const c of todo) out += `| \`${c.key}\` | ${c.rollout} | ${c.stage} | ${cell(describe(c))} |\n`;
       for (const o of r.plan.orphans) out += `| \`${o.key}\` | — | — | ${cell(describeOrphan(o))} |\n`;
+      for (const c of handMade(r.plan)) out += `| \`${c.key}\` | ${c.rollout} | ${c.stage} | ${cell(kept(c))} |\n`;
       out += '\n';
     }
     out += `${r.plan.changes.length - todo.length} flag(s) unchanged.\n\n`;

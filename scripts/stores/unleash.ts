@@ -2,6 +2,7 @@ import type { FlagState } from '../sync/desired.ts';
 import type { FlagChange } from '../sync/plan.ts';
 import type { HttpClient } from '../http/client.ts';
 import { ApplyError, readBackFailed, StoreError, type ApplyStats, type FlagStore, type Recorded } from './port.ts';
+import { classify, type UnleashStrategy } from './unleash-strategies.ts';
 
 export interface UnleashSettings {
   project: string;
@@ -29,19 +30,15 @@ export function parseState(description: string): Recorded {
   return { ...(sha ? { sha } : {}), managed: [...new Set(managed)].sort() };
 }
 
-interface Strategy {
-  id: string;
-  name: string;
+interface Strategy extends UnleashStrategy {
   featureName: string;
-  parameters: Record<string, string>;
-  constraints?: unknown[];
-  disabled?: boolean;
 }
 
 interface ExportBody {
   features: { name: string; archived?: boolean; project?: string }[];
   featureStrategies: Strategy[];
-  featureEnvironments: { featureName: string; environment: string; enabled: boolean }[];
+  featureEnvironments: { featureName: string; environment: string; enabled: boolean; variants?: { name: string }[] }[];
+  segments?: { id: number; name: string }[];
 }
 
 /**
@@ -61,7 +58,7 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
 
   const readAll = async (): Promise<ExportBody> => {
     const { body } = await http.request<ExportBody>('POST', '/api/admin/features-batch/export', { environment, project });
-    return { features: body?.features ?? [], featureStrategies: body?.featureStrategies ?? [], featureEnvironments: body?.featureEnvironments ?? [] };
+    return { features: body?.features ?? [], featureStrategies: body?.featureStrategies ?? [], featureEnvironments: body?.featureEnvironments ?? [], segments: body?.segments ?? [] };
   };
 
   return {
@@ -71,19 +68,21 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
       const existing = new Set(body.features.filter((f) => !f.archived).map((f) => f.name));
       const strategies = new Map<string, Strategy[]>();
       for (const s of body.featureStrategies) strategies.set(s.featureName, [...(strategies.get(s.featureName) ?? []), s]);
-      const enabled = new Map(body.featureEnvironments.filter((e) => e.environment === environment).map((e) => [e.featureName, e.enabled]));
+      const here = body.featureEnvironments.filter((e) => e.environment === environment);
+      const enabled = new Map(here.map((e) => [e.featureName, e.enabled]));
+      const segments = new Map((body.segments ?? []).map((s) => [s.id, s.name]));
       known = strategies;
       const out = new Map<string, FlagState>();
       for (const key of keys) {
         if (!existing.has(key)) continue;
-        const list = strategies.get(key) ?? [];
-        const only = list.length === 1 && list[0].name === 'flexibleRollout' && !list[0].disabled && !(list[0].constraints ?? []).length ? list[0] : undefined;
+        // rollgate's strategy is read as the state; what was changed by hand beside it is kept and reported.
+        const { mine, handMade } = classify(key, strategies.get(key) ?? [], here.find((e) => e.featureName === key)?.variants, segments);
         out.set(key, {
           enabled: enabled.get(key) ?? false,
-          // Anything but one plain flexibleRollout reads as NaN %, so the plan rewrites it.
-          percentage: only ? Number(only.parameters.rollout) : NaN,
-          stickiness: only?.parameters.stickiness ?? '',
-          groupId: only?.parameters.groupId ?? '',
+          percentage: mine ? Number(mine.parameters.rollout) : NaN,
+          stickiness: mine?.parameters.stickiness ?? '',
+          groupId: mine?.parameters.groupId ?? '',
+          ...(handMade.length ? { handMade } : {}),
         });
       }
       return out;
@@ -166,8 +165,9 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
         if (steps.has('create') || steps.has('set-percentage') || steps.has('set-stickiness')) {
           const parameters = { rollout: String(change.to.percentage), stickiness: change.to.stickiness, groupId: change.to.groupId };
           const strategy = { name: 'flexibleRollout', constraints: [], parameters };
-          const [keep, ...extra] = known.get(change.key) ?? (steps.has('create') ? [] : await strategiesOf(change.key));
-          if (keep) await write('PUT', `${env(change.key)}/strategies/${encodeURIComponent(keep.id)}`, strategy);
+          // Only rollgate's own strategy is rewritten, keeping what was added to it by hand; other strategies stay (reported as drift).
+          const { mine: keep, duplicates: extra } = classify(change.key, known.get(change.key) ?? (steps.has('create') ? [] : await strategiesOf(change.key)));
+          if (keep) await write('PUT', `${env(change.key)}/strategies/${encodeURIComponent(keep.id)}`, { ...strategy, constraints: keep.constraints ?? [], segments: keep.segments ?? [], variants: keep.variants ?? [], disabled: keep.disabled ?? false, ...(keep.title ? { title: keep.title } : {}) });
           else await write('POST', `${env(change.key)}/strategies`, strategy);
           for (const s of extra) await write('DELETE', `${env(change.key)}/strategies/${encodeURIComponent(s.id)}`, undefined, [404]);
         }

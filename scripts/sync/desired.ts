@@ -9,6 +9,12 @@ export interface FlagState {
   stickiness: string;
   /** Bucketing group: fixed across stages so that every user on at 10 % is still on at 50 %. */
   groupId: string;
+  /**
+   * Read from a store only: what someone changed there by hand beside rollgate's strategy
+   * (Unleash constraints, segments, variants, other strategies), one line each. The sync keeps
+   * it, and reports the flag as drift until it is removed.
+   */
+  handMade?: string[];
 }
 
 /** One flag as `main` says it should be. */

@@ -50,8 +50,11 @@ export interface SyncPlan {
 /** Rollout changes that write something. */
 export const pending = (plan: SyncPlan) => plan.changes.filter((c) => c.steps.length > 0);
 
-/** Whether the store differs from main: a rollout's flag differs, or a managed flag is named by no rollout. */
-export const drifted = (plan: SyncPlan) => pending(plan).length > 0 || plan.orphans.length > 0;
+/** Flags whose store holds changes made by hand beside rollgate's strategy: kept by the sync, reported as drift. */
+export const handMade = (plan: SyncPlan) => plan.changes.filter((c) => c.from?.handMade?.length);
+
+/** Whether the store differs from main: a rollout's flag differs, a managed flag is named by no rollout, or a flag carries hand-made changes. */
+export const drifted = (plan: SyncPlan) => pending(plan).length > 0 || plan.orphans.length > 0 || handMade(plan).length > 0;
 
 /** Keys a plan touches, rollout changes first: what "applied" and "not applied" are counted in. */
 export const touched = (plan: SyncPlan) => [...pending(plan).map((c) => c.key), ...plan.orphans.map((o) => o.key)];
