@@ -4,13 +4,14 @@
 import { createRequire } from 'node:module';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILD_DIR, MANIFEST, sourceFingerprint } from './built.js';
+import { BUILD_DIR, codeIdentity, MANIFEST, sourceFingerprint } from './built.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 // esbuild comes with tsx (a dependency), so it is there whenever the sources can run at all.
 const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx'))('esbuild');
 
 const sources = sourceFingerprint();
+const code = codeIdentity();
 rmSync(BUILD_DIR, { recursive: true, force: true });
 await esbuild.build({
   absWorkingDir: ROOT,
@@ -25,6 +26,8 @@ await esbuild.build({
   target: 'node20.11',
   packages: 'external',
   sourcemap: 'linked',
+  // What cached check results are keyed by (scripts/rules/code-identity.ts): fixed at build time.
+  define: { ROLLGATE_CODE_ID: JSON.stringify(code) },
   logLevel: 'warning',
 });
 if (sourceFingerprint() !== sources) {

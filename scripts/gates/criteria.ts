@@ -76,7 +76,7 @@ export function judge(c: Criterion, evidence: Evidence[], options: JudgeOptions)
   const known = sides.map((e) => e.samples);
   const samples = known.every((n) => n !== undefined) ? Math.min(...(known as number[])) : undefined;
   if (minSamples !== undefined) {
-    if (samples === undefined) return { result: 'INCONCLUSIVE', measured: t.value, why: `minSamples ${minSamples} needs a sample count, and ${c.metric} declares neither samples nor ratio` };
+    if (samples === undefined) return { result: 'INCONCLUSIVE', measured: t.value, why: metric?.ratio || metric?.samples ? `minSamples ${minSamples} needs a sample count, and the provider gave none (a metrics file has values, not counts)` : `minSamples ${minSamples} needs a sample count, and ${c.metric} declares neither samples nor ratio` };
     if (samples < minSamples) return { result: 'INCONCLUSIVE', measured: t.value, samples, why: `not enough traffic yet: ${fmt(samples)} of ${minSamples} samples` };
   }
   const level = c.confidence ?? DEFAULT_LEVEL;

@@ -90,7 +90,7 @@ async function measureSide(ctx: MeasureContext, c: Criterion, metric: Metric, si
     if (failed && !failed.ok) return { ok: false, reason: `${failed.reason}${when}`, query };
     const values = got.map((g) => (g as { value: number }).value);
     value = c.between ? (values[1] < c.between[0] ? values[1] : values[0]) : values[0];
-  } else if (metric.ratio) {
+  } else if (metric.ratio && ctx.provider.counts !== false) {
     const [num, den] = await Promise.all([ask(render(metric.ratio.numerator)), ask(render(metric.ratio.denominator))]);
     query = `${render(metric.ratio.numerator)} ÷ ${render(metric.ratio.denominator)}`;
     if (!num.ok) return { ok: false, reason: `numerator: ${num.reason}${when}`, query };
@@ -106,7 +106,7 @@ async function measureSide(ctx: MeasureContext, c: Criterion, metric: Metric, si
   }
   let samples = counts?.trials;
   const samplesQuery = samplesTemplate(metric);
-  if (samples === undefined && samplesQuery !== undefined) {
+  if (samples === undefined && samplesQuery !== undefined && ctx.provider.counts !== false) {
     const s = await ask(render(samplesQuery, c.for ?? window));
     if (!s.ok) return { ok: false, reason: `samples: ${s.reason}${when}`, query };
     samples = s.value;

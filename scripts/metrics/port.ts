@@ -26,5 +26,10 @@ export type Evidence =
 /** Where gate metrics come from: Prometheus, a static file, ... */
 export interface MetricsProvider {
   readonly name: string;
+  /**
+   * False when the provider knows values, not the counts behind them (a metrics file): a
+   * ratio metric is then asked for its value, judged as a point estimate, with no sample count.
+   */
+  readonly counts?: boolean;
   measure(request: MetricRequest): Promise<Measurement>;
 }

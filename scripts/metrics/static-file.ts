@@ -27,6 +27,7 @@ export function staticFileProvider(path: string, shownAs: string = path, text?: 
   const entries = readMetricsFile(path, shownAs, text);
   return {
     name: `file ${shownAs}`,
+    counts: false,
     async measure(request): Promise<Measurement> {
       const entry = entries.get(request.metric);
       if (entry === undefined) return { ok: false, reason: `no value for ${request.metric} in ${shownAs}` };

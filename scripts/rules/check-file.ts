@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModel } from '../config/model.ts';
@@ -17,7 +18,20 @@ export interface FileResult {
   /** The decoded text, when the file has diagnostics (for positions and source lines); otherwise read again on demand. */
   text?: string;
   diagnostics: Diagnostic[];
+  /** What was read, when asked for (a cache keys the result by it): size and mtime before the read, and the hash of the bytes checked. */
+  stamp?: Stamp;
 }
+
+export interface Stamp {
+  size: number;
+  mtimeMs: number;
+  /** sha256 of the bytes, hex. */
+  hash: string;
+  /** When the file was read (ms since the epoch). */
+  at: number;
+}
+
+export const hashBytes = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** bytes → document → schema → the rules that need only this document. */
 export function checkFile(path: string, bytes: Uint8Array): FileResult {
@@ -27,14 +41,18 @@ export function checkFile(path: string, bytes: Uint8Array): FileResult {
   return { path, ok: true, kind: parsed.kind, value: parsed.value, text: diagnostics.length ? parsed.file.text : undefined, diagnostics };
 }
 
-/** Reads and checks files[from, to) of the repository at `dir`. */
-export function checkRange(dir: string, files: readonly string[], from: number, to: number): FileResult[] {
+/** Reads and checks files[from, to) of the repository at `dir`; with `stamp`, each result says what it was read from. */
+export function checkRange(dir: string, files: readonly string[], from: number, to: number, stamp = false): FileResult[] {
   const out: FileResult[] = [];
   for (let i = from; i < to; i++) {
     let bytes: Buffer;
+    let stat: { size: number; mtimeMs: number };
+    let at: number;
     try {
       const path = join(dir, files[i]);
-      const size = statSync(path).size;
+      at = Date.now();
+      stat = statSync(path);
+      const size = stat.size;
       if (size > MAX_FILE_BYTES) {
         out.push({ path: files[i], ok: false, diagnostics: [tooLarge(files[i], size)] }); // refused unread
         continue;
@@ -45,7 +63,9 @@ export function checkRange(dir: string, files: readonly string[], from: number, 
       out.push({ path: files[i], ok: false, diagnostics: [{ code: 'file/unreadable', severity: 'error', file: files[i], line: 1, col: 1, message: `cannot read the file (${code})`, hint: 'check its permissions' }] });
       continue;
     }
-    out.push(checkFile(files[i], bytes));
+    const result = checkFile(files[i], bytes);
+    if (stamp) result.stamp = { size: stat.size, mtimeMs: stat.mtimeMs, hash: hashBytes(bytes), at };
+    out.push(result);
   }
   return out;
 }

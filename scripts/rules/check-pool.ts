@@ -13,7 +13,8 @@ export interface PoolOptions {
 
 /** Checks files on the main thread and on workers that were started ahead of time. */
 export interface CheckPool {
-  check(dir: string, files: readonly string[]): Promise<FileResult[]>;
+  /** With `stamp`, each result says what it was read from (FileResult.stamp). */
+  check(dir: string, files: readonly string[], stamp?: boolean): Promise<FileResult[]>;
 }
 
 /**
@@ -27,10 +28,10 @@ export function startCheckPool(options: PoolOptions = {}, expectedFiles = Infini
   const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), 4));
   const workers = threads > 1 && expectedFiles >= PARALLEL_THRESHOLD ? Array.from({ length: threads - 1 }, spawn).filter((w) => w !== undefined) : [];
   return {
-    async check(dir, files) {
+    async check(dir, files, stamp = false) {
       if (files.length < PARALLEL_THRESHOLD || workers.length === 0) {
         for (const w of workers) void w.terminate();
-        return checkRange(dir, files, 0, files.length);
+        return checkRange(dir, files, 0, files.length, stamp);
       }
       const counter = new SharedArrayBuffer(4);
       const next = new Int32Array(counter);
@@ -39,15 +40,15 @@ export function startCheckPool(options: PoolOptions = {}, expectedFiles = Infini
       const finished = workers.map((worker) => collect(worker, results));
       for (const worker of workers) {
         worker.ref(); // held until it has returned its chunks and exited
-        worker.postMessage({ dir, files, counter, chunk: CHUNK });
+        worker.postMessage({ dir, files, counter, chunk: CHUNK, stamp });
       }
       for (;;) {
         const index = Atomics.add(next, 0, 1);
         if (index >= chunks) break;
-        results[index] = checkRange(dir, files, index * CHUNK, Math.min((index + 1) * CHUNK, files.length));
+        results[index] = checkRange(dir, files, index * CHUNK, Math.min((index + 1) * CHUNK, files.length), stamp);
       }
       await Promise.all(finished);
-      for (let i = 0; i < chunks; i++) results[i] ??= checkRange(dir, files, i * CHUNK, Math.min((i + 1) * CHUNK, files.length));
+      for (let i = 0; i < chunks; i++) results[i] ??= checkRange(dir, files, i * CHUNK, Math.min((i + 1) * CHUNK, files.length), stamp);
       return results.flat();
     },
   };

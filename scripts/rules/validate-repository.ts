@@ -5,6 +5,7 @@ import { buildModel, type ConfigModel } from '../config/model.ts';
 import { lazySourceFile } from '../config/parse.ts';
 import { KIND_NAMES, type Kind } from '../config/schema/index.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../report/diagnostic.ts';
+import { lookupCache, type CacheOptions } from './check-cache.ts';
 import { startCheckPool, type PoolOptions } from './check-pool.ts';
 import { REPOSITORY_RULES } from './index.ts';
 import { runRules } from './rule.ts';
@@ -16,6 +17,13 @@ export interface Validation {
   model: ConfigModel;
   /** Text of the files with diagnostics, for reporters that show source lines. */
   sources: Map<string, string>;
+  /** Files checked afresh: all of them without a cache, the changed ones with it. */
+  checked: number;
+}
+
+export interface ValidateOptions extends PoolOptions {
+  /** Reuse each unchanged file's result from the last run (check-cache.ts); the rules across files always run. */
+  cache?: CacheOptions;
 }
 
 /**
@@ -23,10 +31,14 @@ export interface Validation {
  * the rules of one document) in parallel, build the model from those that parse, then run
  * the rules across files.
  */
-export async function validateRepository(dir: string, options: PoolOptions = {}): Promise<Validation> {
+export async function validateRepository(dir: string, options: ValidateOptions = {}): Promise<Validation> {
   const found = await discoverConfig(dir);
-  const pool = startCheckPool(options, found.files.length);
-  const results = await pool.check(dir, found.files);
+  const cache = options.cache ? lookupCache(dir, found.files, options.cache) : undefined;
+  const todo = cache ? cache.misses : found.files;
+  const fresh = await startCheckPool(options, todo.length).check(dir, todo, cache !== undefined);
+  cache?.save(fresh);
+  const byFile = new Map(fresh.map((r) => [r.path, r]));
+  const results = cache ? found.files.map((path) => cache.hits.get(path) ?? byFile.get(path)!) : fresh;
   const diagnostics: Diagnostic[] = [...found.diagnostics];
   const sources = new Map<string, string>();
   const documents: { kind: Kind; file: ReturnType<typeof lazySourceFile>; value: unknown }[] = [];
@@ -43,7 +55,7 @@ export async function validateRepository(dir: string, options: PoolOptions = {})
   const byPath = new Map(documents.map((d) => [d.file.path, d.file]));
   for (const d of diagnostics) if (!sources.has(d.file) && byPath.has(d.file)) sources.set(d.file, byPath.get(d.file)!.text);
   const refused = found.diagnostics.filter((d) => d.code.startsWith('file/symlink')).length;
-  return { ok: !hasErrors(diagnostics), diagnostics: sortDiagnostics(diagnostics), files: found.files.length + refused, model, sources };
+  return { ok: !hasErrors(diagnostics), diagnostics: sortDiagnostics(diagnostics), files: found.files.length + refused, model, sources, checked: todo.length };
 }
 
 /** The kind a file that failed to load meant to be, read off its `kind:` line; '*' when unclear. */
