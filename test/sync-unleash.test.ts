@@ -11,7 +11,7 @@ import { runSync } from '../scripts/sync/sync.ts';
 import { generateRepository } from './bench/generate.ts';
 import { rollgateAsync, ROOT, tempRepo } from './helpers/cli.ts';
 import { fakeGit } from './helpers/fake-git.ts';
-import { FaultyProxy } from './helpers/faulty-proxy.ts';
+import { FaultyProxy, isWrite, type Exchange } from './helpers/faulty-proxy.ts';
 import { repoFrom, setStage } from './helpers/git.ts';
 import { commitRollouts, revertAndPush, rolloutFile } from './helpers/rollout-edits.ts';
 import { startPostgres, type Postgres } from './helpers/postgres.ts';
@@ -122,12 +122,14 @@ describe('sync to a real Unleash', () => {
     // A run whose strategy write fails must not have turned the flag on: Unleash's /on would create a 100 % strategy.
     repo.commit('rollout/checkout.yaml', setStage('production', 'canary'), 'Canary');
     proxy.reset();
-    proxy.breakWrite(1, 'fail'); // the strategy PUT
+    proxy.breakWrite(1, 'fail', (method, url) => method === 'PUT' && url.includes(`/features/${flag}/environments/production/strategies/`)); // the strategy PUT
     const broken = await rollgateAsync(['sync', '--dir', repo.dir, '--env', 'production', '--format', 'json'], { env: { UNLEASH_ADMIN_TOKEN: unleash.token, ROLLGATE_HTTP_RETRIES: '0' } });
     proxy.heal();
     expect(broken.code).toBe(1);
     const out = JSON.parse(broken.stdout).environments[0];
-    expect(out).toMatchObject({ status: 'failed', applied: [], notApplied: expect.arrayContaining([flag]) });
+    // Flags are written side by side: the companion (turned off) may have been written meanwhile.
+    expect(out).toMatchObject({ status: 'failed', notApplied: expect.arrayContaining([flag]) });
+    expect(out.applied).not.toContain(flag);
     expect((await envState(flag)).enabled).toBe(false);
     expect((await sync()).code).toBe(0);
     expect(await envState(flag)).toMatchObject({ enabled: true, strategies: [expect.objectContaining({ parameters: expect.objectContaining({ rollout: '10' }) })] });
@@ -340,5 +342,86 @@ describe('a sync that stops halfway converges on the rerun', () => {
     const { result } = await syncTo('staged', 3);
     expect(result.status).toBe('applied');
     expect(await wrongFlags(50)).toEqual([]);
+  });
+});
+
+describe('writes flags in parallel, each flag in order', () => {
+  const FLAGS = 40;
+  const id = randomBytes(4).toString('hex');
+  let model: ConfigModel;
+  let run = 0;
+  beforeAll(async () => {
+    const dir = tempRepo();
+    generateRepository(dir, FLAGS, 0, { shadow: false });
+    model = (await validateRepository(dir)).model;
+    for (const r of model.rollouts) r.doc.spec.flag = `overlap-${id}-${r.doc.spec.flag}`;
+  });
+  const syncTo = async (stage: string) => {
+    for (const r of model.rollouts) if (r.doc.spec.environments.production) r.doc.spec.environments.production.stage = stage;
+    const results = await runSync({ model, envs: ['production'], mode: 'apply', git: fakeGit((++run).toString(16).padStart(40, '0')), mainBranch: 'main', openStore: () => store(proxy.url) });
+    return results[0];
+  };
+  /** The flag a write is for: in the path, or in the body of a create. */
+  const flagOf = (e: Exchange) => /\/features\/([^/]+)/.exec(e.url)?.[1] ?? (/"name":"([^"]+)"/.exec(e.body)?.[1] as string);
+  const stateFeature = `rollgate.state.overlap-${id}`;
+  /** The writes of one flag, in arrival order. */
+  const writesOf = (key: string) => proxy.log.filter((e) => isWrite(e.method, e.url) && flagOf(e) === key);
+  /** Every write of a flag arrived after the one before it was answered. */
+  const inOrder = (writes: Exchange[]) => writes.every((w, i) => i === 0 || w.arrived > writes[i - 1].answered!);
+  const kind = (e: Exchange) => `${e.method} ${e.url.endsWith('/on') ? 'on' : e.url.endsWith('/off') ? 'off' : e.url.includes('/strategies') ? 'strategy' : 'feature'}`;
+  const store = (url: string) => unleashStore(new HttpClient({ baseUrl: url, headers: { authorization: unleash.token }, retries: 0 }), { project: 'default', environment: 'development', stateFeature });
+
+  it('creates 40 flags with up to 8 requests in flight: create, strategy, then /on per flag; the record before and after', async () => {
+    proxy.reset();
+    proxy.delayMs = 20; // every answer takes a while, so overlap (or its absence) shows
+    try {
+      const result = await syncTo('canary');
+      expect(result.status).toBe('applied');
+    } finally {
+      proxy.delayMs = 0;
+    }
+    expect(proxy.maxInFlight).toBeGreaterThan(1);
+    expect(proxy.maxInFlight).toBeLessThanOrEqual(8);
+    const writes = proxy.log.filter((e) => isWrite(e.method, e.url));
+    // The record: the keys about to be managed first (the state feature created with them), the SHA last.
+    const record = writes.filter((e) => flagOf(e) === stateFeature);
+    expect(record.map(kind)).toEqual(['POST feature', 'PATCH feature']);
+    const flagWrites = writes.filter((e) => !record.includes(e));
+    expect(flagWrites).toHaveLength(3 * FLAGS);
+    expect(flagWrites.every((e) => e.arrived > record[0].answered!)).toBe(true);
+    expect(flagWrites.every((e) => e.answered! < record[1].arrived)).toBe(true);
+    for (const r of model.rollouts) {
+      const own = writesOf(r.doc.spec.flag);
+      expect(own.map(kind)).toEqual(['POST feature', 'POST strategy', 'POST on']);
+      expect(inOrder(own)).toBe(true);
+    }
+  });
+
+  it('turns every orphan off before writing any flag, and each flag off before lowering it', async () => {
+    const removed = model.rollouts.slice(0, 5);
+    for (const r of removed) delete (r.doc.spec.environments as Record<string, unknown>).production;
+    proxy.reset();
+    proxy.delayMs = 20;
+    try {
+      const result = await syncTo('shadow');
+      expect(result.status).toBe('applied');
+      expect(result.plan.orphans.map((o) => o.steps)).toEqual(removed.map(() => ['disable']));
+    } finally {
+      proxy.delayMs = 0;
+    }
+    expect(proxy.maxInFlight).toBeGreaterThan(1);
+    expect(proxy.maxInFlight).toBeLessThanOrEqual(8);
+    const orphanOffs = removed.flatMap((r) => writesOf(r.doc.spec.flag));
+    expect(orphanOffs.map(kind)).toEqual(removed.map(() => 'POST off'));
+    const lastOff = Math.max(...orphanOffs.map((e) => e.answered!));
+    for (const r of model.rollouts.slice(5)) {
+      const own = writesOf(r.doc.spec.flag);
+      expect(own.map(kind)).toEqual(['POST off', 'PUT strategy']);
+      expect(inOrder(own)).toBe(true);
+      expect(own[0].arrived).toBeGreaterThan(lastOff);
+    }
+    const state = await store(unleash.url).read(model.rollouts.map((r) => r.doc.spec.flag));
+    expect([...state.values()].every((s) => !s.enabled)).toBe(true);
+    expect(model.rollouts.slice(5).every((r) => state.get(r.doc.spec.flag)!.percentage === 0)).toBe(true);
   });
 });

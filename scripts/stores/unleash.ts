@@ -2,6 +2,7 @@ import type { FlagState } from '../sync/desired.ts';
 import type { FlagChange } from '../sync/plan.ts';
 import type { HttpClient } from '../http/client.ts';
 import { ApplyError, readBackFailed, StoreError, type ApplyStats, type FlagStore, type Recorded } from './port.ts';
+import { runInFlight, type FlagWork } from './in-flight.ts';
 import { classify, type UnleashStrategy } from './unleash-strategies.ts';
 
 export interface UnleashSettings {
@@ -10,6 +11,8 @@ export interface UnleashSettings {
   environment: string;
   /** The feature whose description records the last applied SHA of this environment and the flags rollgate manages in it. */
   stateFeature: string;
+  /** Flags written at once (default 8); one flag's writes are always in order. */
+  inFlight?: number;
 }
 
 /**
@@ -50,7 +53,7 @@ interface ExportBody {
  * in this environment — is the description of `stateFeature`, a feature that is never enabled.
  */
 export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagStore {
-  const { project, environment, stateFeature } = settings;
+  const { project, environment, stateFeature, inFlight = 8 } = settings;
   const feature = (name: string) => `/api/admin/projects/${encodeURIComponent(project)}/features/${encodeURIComponent(name)}`;
   const env = (name: string) => `${feature(name)}/environments/${encodeURIComponent(environment)}`;
   /** Strategies seen by the last read, so apply can update in place. */
@@ -97,10 +100,8 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
         return http.request(method, path, body, accept);
       };
       // Turning off goes first: orphans, then the flags rollouts name.
-      const work = [
-        ...plan.orphans.filter((o) => o.steps.length > 0).map((o) => ({ key: o.key, run: () => write('POST', `${env(o.key)}/off`) })),
-        ...plan.changes.filter((c) => c.steps.length > 0).map((c) => ({ key: c.key, run: () => applyOne(c) })),
-      ];
+      const offFirst: FlagWork[] = plan.orphans.filter((o) => o.steps.length > 0).map((o) => ({ key: o.key, run: () => write('POST', `${env(o.key)}/off`) }));
+      const work: FlagWork[] = [...offFirst, ...plan.changes.filter((c) => c.steps.length > 0).map((c) => ({ key: c.key, run: () => applyOne(c) }))];
       /** The state feature's description as last read or written; undefined while the feature does not exist. */
       let current = await readDescription();
       const before: Recorded = current === undefined ? { managed: [] } : parseState(current);
@@ -120,19 +121,16 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
         }
       }
       const applied: string[] = [];
-      for (const [i, item] of work.entries()) {
-        try {
-          await item.run();
-        } catch (error) {
-          throw new ApplyError(
-            `${item.key}: ${(error as Error).message}`,
-            applied,
-            item.key,
-            work.slice(i).map((w) => w.key),
-          );
+      // Flags in parallel, each flag's own writes in order; every orphan is off before any named flag is written.
+      for (const phase of [offFirst, work.slice(offFirst.length)]) {
+        const { failed } = await runInFlight(phase, inFlight, (key) => {
+          applied.push(key);
+          progress?.(applied.length, work.length);
+        });
+        if (failed) {
+          const done = new Set(applied);
+          throw new ApplyError(`${failed.key}: ${(failed.error as Error).message}`, applied, failed.key, work.filter((w) => !done.has(w.key)).map((w) => w.key));
         }
-        applied.push(item.key);
-        progress?.(i + 1, work.length);
       }
       if (readBack) {
         const wrong = readBack(await this.read([...plan.changes.map((c) => c.key), ...plan.orphans.map((o) => o.key)]));
