@@ -42,10 +42,10 @@ export interface CacheLookup {
 /**
  * A content-addressed cache of per-file check results (diagnostics, and the document the
  * cross-file rules read): a folder per repository, each entry keyed by the file's path,
- * the sha256 of its bytes and the code. A file whose size and mtime are as recorded (and
- * were not racy) is not even read; otherwise it is read and hashed, and a hash that matches
- * is still a hit (a fresh clone). Anything unreadable or broken in a pack is a miss, never
- * an error.
+ * the sha256 of its bytes and the code. A file whose size, mtime, ctime and inode are as
+ * recorded (and were not racy) is not even read; otherwise it is read and hashed, and a hash
+ * that matches is still a hit (a fresh clone). A file that cannot be read now, or anything
+ * broken in a pack, is a miss, never an error.
  */
 export function lookupCache(repoDir: string, files: readonly string[], options: CacheOptions): CacheLookup {
   const folder = join(options.dir, `validate-${createHash('sha256').update(repoDir).digest('hex').slice(0, 24)}`);
@@ -110,7 +110,8 @@ function stillValid(path: string, entry: Entry): Entry | undefined {
   }
   const { stamp } = entry;
   if (stat.size !== stamp.size) return undefined;
-  if (stat.mtimeMs === stamp.mtimeMs && stamp.mtimeMs < stamp.at - RACY_MS) return entry;
+  const same = stat.mtimeMs === stamp.mtimeMs && stat.ctimeMs === stamp.ctimeMs && stat.ino === stamp.ino;
+  if (same && Math.max(stamp.mtimeMs, stamp.ctimeMs) < stamp.at - RACY_MS) return entry;
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -118,7 +119,7 @@ function stillValid(path: string, entry: Entry): Entry | undefined {
     return undefined;
   }
   if (hashBytes(bytes) !== stamp.hash) return undefined;
-  return { ...entry, stamp: { ...stamp, mtimeMs: stat.mtimeMs, at } };
+  return { ...entry, stamp: { ...stamp, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, at } };
 }
 
 /**

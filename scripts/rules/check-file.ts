@@ -18,13 +18,17 @@ export interface FileResult {
   /** The decoded text, when the file has diagnostics (for positions and source lines); otherwise read again on demand. */
   text?: string;
   diagnostics: Diagnostic[];
-  /** What was read, when asked for (a cache keys the result by it): size and mtime before the read, and the hash of the bytes checked. */
+  /** What was read, when asked for (a cache keys the result by it): the file's stat before the read, and the hash of the bytes checked. */
   stamp?: Stamp;
 }
 
 export interface Stamp {
   size: number;
   mtimeMs: number;
+  /** Changes with the content and also with permissions, owner or a rename. */
+  ctimeMs: number;
+  /** Another file behind the same path (a symbolic link pointed elsewhere) has another inode. */
+  ino: number;
   /** sha256 of the bytes, hex. */
   hash: string;
   /** When the file was read (ms since the epoch). */
@@ -46,7 +50,7 @@ export function checkRange(dir: string, files: readonly string[], from: number, 
   const out: FileResult[] = [];
   for (let i = from; i < to; i++) {
     let bytes: Buffer;
-    let stat: { size: number; mtimeMs: number };
+    let stat: { size: number; mtimeMs: number; ctimeMs: number; ino: number };
     let at: number;
     try {
       const path = join(dir, files[i]);
@@ -64,7 +68,7 @@ export function checkRange(dir: string, files: readonly string[], from: number, 
       continue;
     }
     const result = checkFile(files[i], bytes);
-    if (stamp) result.stamp = { size: stat.size, mtimeMs: stat.mtimeMs, hash: hashBytes(bytes), at };
+    if (stamp) result.stamp = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, hash: hashBytes(bytes), at };
     out.push(result);
   }
   return out;
