@@ -75,15 +75,16 @@ describe('rollgate alerts export', () => {
     expect(ruleOf('batch_error_rate_critical', 'production')).toEqual({
       alert: 'batch_error_rate_critical',
       expr:
-        '(100 * sum(rate(app_requests_total{flag="batch-patches-v1",variant="treatment",env="production",outcome="error"}[5m])) / ' +
-        'sum(rate(app_requests_total{flag="batch-patches-v1",variant="treatment",env="production"}[5m]))) > 10',
+        '(100 * (sum(increase(app_requests_total{flag="batch-patches-v1",variant="treatment",env="production",outcome="error"}[5m])) ' +
+        'or 0 * sum(increase(app_requests_total{flag="batch-patches-v1",variant="treatment",env="production"}[5m]))) / ' +
+        '(sum(increase(app_requests_total{flag="batch-patches-v1",variant="treatment",env="production"}[5m])))) > 10',
       for: '5m',
       labels: {
         severity: 'critical',
         rollout: 'batch-patch-system',
         flag: 'batch-patches-v1',
         env: 'production',
-        rollgate_notify: 'email-team,pagerduty-oncall,slack-engineering-alerts',
+        rollgate_notify: 'email-team,pagerduty-oncall,slack-alerts-critical',
         rollgate_rollback: 'true',
         rollback_to: 'off',
         rollback_mode: 'emergency',
@@ -91,6 +92,7 @@ describe('rollgate alerts export', () => {
       annotations: {
         summary: 'Batch patches error rate above 10% (critical) - rolling back',
         description: 'Target < 2 %. Critical level of the metric table; any CRITICAL alert is a rollback trigger.',
+        runbook_url: 'rollout/runbooks/batch-patch-system.md',
         runbook_steps: expect.stringMatching(/^Instant rollback \(< 30 s\).*\nVerify - batch_patches_total/),
         rollgate: 'alerts/batch-patch-system.yaml',
       },
@@ -157,7 +159,7 @@ describe('the Alertmanager config', () => {
     const labels = ruleOf('v2_very_high_error_rate', 'production').labels;
     expect(routes({ alertname: 'v2_very_high_error_rate', ...labels })).toEqual(['rollgate_rollback', 'pagerduty-oncall', 'slack-engineering-alerts']);
     // Three channels in notify: all three, besides the webhook.
-    expect(routes({ alertname: 'batch_error_rate_critical', ...ruleOf('batch_error_rate_critical', 'production').labels })).toEqual(['rollgate_rollback', 'email-team', 'pagerduty-oncall', 'slack-engineering-alerts']);
+    expect(routes({ alertname: 'batch_error_rate_critical', ...ruleOf('batch_error_rate_critical', 'production').labels })).toEqual(['rollgate_rollback', 'email-team', 'pagerduty-oncall', 'slack-alerts-critical']);
   });
 
   it('alerts without onFire reach only their own channels, whatever else shares their severity', () => {
@@ -169,7 +171,7 @@ describe('the Alertmanager config', () => {
 
   it('receivers per channel, secrets only as *_file paths, the webhook with a bearer token file', () => {
     const receivers = Object.fromEntries((config().receivers as { name: string }[]).map((r) => [r.name, r]));
-    expect(Object.keys(receivers).sort()).toEqual(['email-team', 'pagerduty-oncall', 'rollgate_rollback', 'rollgate_unrouted', 'slack-deployments', 'slack-engineering-alerts']);
+    expect(Object.keys(receivers).sort()).toEqual(['email-team', 'pagerduty-oncall', 'rollgate_rollback', 'rollgate_unrouted', 'slack-alerts-critical', 'slack-alerts-warnings', 'slack-deployments', 'slack-engineering-alerts']);
     expect(receivers['pagerduty-oncall']).toEqual({ name: 'pagerduty-oncall', pagerduty_configs: [{ routing_key_file: '/etc/alertmanager/secrets/PAGERDUTY_ROUTING_KEY', send_resolved: true }] });
     expect(receivers['slack-engineering-alerts']).toEqual({ name: 'slack-engineering-alerts', slack_configs: [{ api_url_file: '/etc/alertmanager/secrets/SLACK_ALERTS_WEBHOOK_URL', channel: '#engineering-alerts', send_resolved: true }] });
     expect(receivers.rollgate_rollback).toEqual({
