@@ -116,7 +116,9 @@ describe('rollgate alerts export', () => {
   it('a raw expr: exported once, as written, its env coming from the expression', () => {
     const raw = exportedRules().get('multisport_green_health_check_failing')!;
     expect(raw).toHaveLength(1);
-    expect(raw[0].expr).toBe('max by (env, service) (probe_success{rollout_flag="multi-sport-platform-green",variant="treatment"}) == 0');
+    const written = model.alertRules.flatMap((a) => a.doc.spec.rules).find((r) => r.name === 'multisport_green_health_check_failing')!.when.expr!;
+    expect(raw[0].expr).toBe(written.trim());
+    expect(raw[0].expr).toMatch(/^max by \(env, service\) \(probe_success\{rollout_flag="multi-sport-platform-green",variant="treatment"\}\) == 0 unless on \(env\) \(\n/);
     expect(raw[0].for).toBe('3m');
     expect(raw[0].labels).not.toHaveProperty('env');
     expect(raw[0].annotations.summary).toBe('Green service {{ $labels.service }} failing its health check for 3 minutes - switching back to blue');
