@@ -30,7 +30,7 @@ describe('the CLI built ahead of time, and the sources without it', () => {
   const repo = tempRepo();
   generateRepository(repo, 200, 400);
   writeFileSync(join(repo, 'rollout', 'bench-rollout-9.yaml'), 'apiVersion: rollgate/v1\nkind: Rollout\nmetadata: {name: bench-rollout-9}\nspec:\n  flag: [x\n');
-  const validate = (env: Record<string, string> = {}) => bin(['validate', '--dir', repo, '--format', 'json'], { ROLLGATE_THREADS: '2', ...env });
+  const validate = (env: Record<string, string> = {}) => bin(['validate', '--dir', repo, '--format', 'json', '--no-cache'], { ROLLGATE_THREADS: '2', ...env });
   let fromSources: ReturnType<typeof bin>;
 
   it('runs from the TypeScript sources when there is no build (npm ci --ignore-scripts)', () => {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -79,7 +79,7 @@ describe('the check cache gives what a cold run gives, diagnostic for diagnostic
   });
 
   it('the CLI: cached by default, --no-cache and ROLLGATE_CACHE=off check every file, the same output', () => {
-    const env = { ROLLGATE_CACHE_DIR: mkdtempSync(join(tmpdir(), 'rollgate-cache-')) };
+    const env = { ROLLGATE_CACHE_DIR: mkdtempSync(join(tmpdir(), 'rollgate-cache-')), ROLLGATE_CACHE: undefined }; // the helper turns it off
     const restore = edit('rollout/metrics.yaml', (t) => t.replace(/^ {4}error_rate:$/m, '    error_ratio:'));
     const runs = [
       rollgate(['validate', '--dir', dir, '--format', 'json'], { env }),
@@ -87,6 +87,8 @@ describe('the check cache gives what a cold run gives, diagnostic for diagnostic
       rollgate(['validate', '--dir', dir, '--format', 'json', '--no-cache'], { env }),
       rollgate(['validate', '--dir', dir, '--format', 'json'], { env: { ...env, ROLLGATE_CACHE: 'off' } }),
     ];
+    const packs = readdirSync(env.ROLLGATE_CACHE_DIR, { recursive: true }).filter((f) => String(f).endsWith('.json'));
+    expect(packs.length).toBeGreaterThan(0); // the first run filled it
     restore();
     for (const r of runs) expect(r).toMatchObject({ code: 1, stderr: '', stdout: runs[2].stdout });
     expect(JSON.parse(runs[0].stdout).diagnostics.map((d: { code: string }) => d.code)).toContain('gate/unknown-metric');
