@@ -23,8 +23,7 @@ import { unknownApproverGroup } from './gate/unknown-approver-group.ts';
 import { unknownMetric } from './gate/unknown-metric.ts';
 import { gateUnknownStage } from './gate/unknown-stage.ts';
 import { duplicateMetric } from './metrics/duplicate-name.ts';
-// TODO(seeds): enable (here and in RULES) once no seed metric that a gate or rollback row uses ends in `or vector(0)` without samples.
-// import { noDataAsZero } from './metrics/no-data-as-zero.ts';
+import { noDataAsZero } from './metrics/no-data-as-zero.ts';
 import { querySyntax } from './metrics/query-syntax.ts';
 import { queryType } from './metrics/query-type.ts';
 import { missingEnvironments } from './repo/missing-environments.ts';
@@ -87,7 +86,7 @@ export const RULES: readonly Rule[] = [
   duplicateMetric,
   querySyntax,
   queryType,
-  // TODO(seeds): noDataAsZero,
+  noDataAsZero,
   // alerts
   unknownChannel,
   runbookRequired,

@@ -33,6 +33,9 @@ export const severity = z
   .enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'])
   .describe('CRITICAL pages at once, HIGH notifies on-call within 30 minutes, MEDIUM opens a ticket, LOW is informational');
 
+/** An ISO 8601 time with its offset (2026-12-01T10:00:00Z): a pattern, so JSON Schema checkers need no format plugin. */
+export const timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/);
+
 export const comparisonOp = z
   .enum(['<', '<=', '>', '>=', '==', '!='])
   .describe('How the measured value is compared with `value`');
@@ -79,7 +82,7 @@ export const comparison = {
         .default('control')
         .describe('control: the control variant now (users the flag is off for); history: the control variant as it was before the rollout first served anyone in this environment (from git history), so the baseline still exists at 100 %'),
       offset: duration.optional().describe('from: history — how long before the first serving stage to measure the baseline (default 0: just before it)'),
-      at: z.iso.datetime({ offset: true }).optional().describe('from: history — a pinned time to measure the baseline at, instead of one derived from git history'),
+      at: timestamp.optional().describe('from: history — a pinned time to measure the baseline at, instead of one derived from git history'),
     })
     .optional()
     .describe('Compare the treatment (flag on) with the control (flag off): treatment ÷ control `op` ratio'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { document, duration, kebabName } from './common.ts';
+import { document, duration, kebabName, timestamp } from './common.ts';
 import { progressionMode } from './rollout.ts';
 
 const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/);
@@ -89,7 +89,7 @@ export const environmentsSpec = z
     freeze: z
       .strictObject({
         reason: z.string().min(1).describe('Why: shown on every refused advance and skipped proposal'),
-        until: z.iso.datetime({ offset: true }).optional().describe('When the freeze ends by itself (ISO 8601); left out, it holds until removed'),
+        until: timestamp.optional().describe('When the freeze ends by itself (ISO 8601); left out, it holds until removed'),
         environments: z.array(kebabName).min(1).optional().describe('The environments frozen; left out, all of them'),
       })
       .optional()
