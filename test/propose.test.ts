@@ -120,6 +120,12 @@ describe('rollgate propose', { timeout: 180_000 }, () => {
     const waiting = (await run(fresh)).find((x) => x.env === 'production')!;
     expect(waiting.action).toBe('waiting');
     expect(waiting.readiness!.why[0]).toMatch(/^staging has been in staged for 2h\d*m?\d*s? of its 24h bake: production follows after it$/);
+    // status says the same: production's next step, and from when bake and promotion order allow it.
+    const status = await rollgateAsync(['status', '--dir', fresh.dir, '--format', 'json']);
+    const row = (JSON.parse(status.stdout).rollouts as { env: string; next: { stage: string; progression: string; readyAt: string } }[]).find((x) => x.env === 'production')!;
+    expect(row.next.stage).toBe('staged');
+    expect(row.next.progression).toBe('propose');
+    expect(Math.abs(Date.parse(row.next.readyAt) - (Date.now() + 22 * 3_600_000))).toBeLessThan(5 * 60_000);
   });
 
   it('end to end: repeated runs and merges walk a rollout to 100 % in both environments; a failing metric stops it midway', async () => {

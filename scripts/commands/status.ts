@@ -1,6 +1,7 @@
 import { durationMs, formatDuration } from '../config/duration.ts';
 import { gitAt } from '../git/simple-git.ts';
-import { enteredCurrentStage, stageHistory } from '../git/stage-history.ts';
+import { enteredCurrentStage, stageHistory, type StageChange } from '../git/stage-history.ts';
+import type { EnvironmentsDocument, RolloutDocument } from '../config/schema/index.ts';
 import { openStore } from '../stores/open-store.ts';
 import { HttpError } from '../http/client.ts';
 import { StoreError } from '../stores/port.ts';
@@ -35,6 +36,12 @@ export interface StatusRow {
   bakeLeft: string | null;
   store: { percentage: number; enabled: boolean } | null;
   drift: boolean;
+  /**
+   * The next step and the earliest time it can be ready: the current stage's bake ended, and
+   * the environment before it in promotion order in that stage for that stage's bake. The gate
+   * is not measured here (rollgate gate / propose do that). Null at the last stage.
+   */
+  next: { stage: string; progression: 'manual' | 'propose' | 'auto'; readyAt: string | null; waitsFor: string[] } | null;
   /** Only when there are any: changes made by hand in the store beside rollgate's strategy (Unleash constraints, segments, variants, other strategies), one line each; the sync keeps them. */
   handMade?: string[];
 }
@@ -90,6 +97,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         bakeLeft: left,
         store: s ? { percentage: s.percentage, enabled: s.enabled } : null,
         drift: change ? change.steps.length > 0 || Boolean(s?.handMade?.length) : false,
+        next: nextStep(rollout.doc, env, model.environments[0]?.doc.spec, histories.get(d.rollout) ?? [], io.now()),
         ...(s?.handMade?.length ? { handMade: s.handMade } : {}),
       });
     }
@@ -99,9 +107,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout(JSON.stringify({ rollouts: rows, orphans }, null, 2) + '\n');
     return 0;
   }
-  const table = [['ROLLOUT', 'ENV', 'STAGE', '%', 'SINCE', 'COMMIT', 'BAKE LEFT', 'STORE', 'DRIFT']];
+  const table = [['ROLLOUT', 'ENV', 'STAGE', '%', 'SINCE', 'COMMIT', 'BAKE LEFT', 'STORE', 'DRIFT', 'NEXT']];
   for (const r of rows) {
-    table.push([r.rollout, r.env, r.stage, String(r.percentage), r.since ?? 'not committed', r.sinceCommit?.slice(0, 7) ?? '—', r.bakeLeft ?? '—', r.store ? `${r.store.percentage} % ${r.store.enabled ? 'on' : 'off'}` : 'missing', r.drift ? 'DRIFT' : '—']);
+    table.push([r.rollout, r.env, r.stage, String(r.percentage), r.since ?? 'not committed', r.sinceCommit?.slice(0, 7) ?? '—', r.bakeLeft ?? '—', r.store ? `${r.store.percentage} % ${r.store.enabled ? 'on' : 'off'}` : 'missing', r.drift ? 'DRIFT' : '—', r.next ? `${r.next.stage} ${r.next.readyAt === null ? 'waits' : Date.parse(r.next.readyAt) <= io.now() ? 'ready now' : `from ${r.next.readyAt}`}${r.next.progression === 'manual' ? '' : ` (${r.next.progression})`}` : '—']);
   }
   io.stdout(columns(table));
   const kept = rows.filter((r) => r.handMade);
@@ -116,4 +124,43 @@ export async function run(argv: string[], io: Io): Promise<number> {
 function columns(table: string[][], indent = ''): string {
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
   return table.map((row) => indent + row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** The next stage of `env` and the earliest time bake and promotion order allow it (see StatusRow.next). */
+function nextStep(doc: RolloutDocument, env: string, spec: EnvironmentsDocument['spec'] | undefined, history: StageChange[], now: number): StatusRow['next'] {
+  const names = doc.spec.stages.map((s) => s.name);
+  const current = doc.spec.environments[env]?.stage;
+  const next = current === undefined ? undefined : names[names.indexOf(current) + 1];
+  if (!next) return null;
+  const progression = doc.spec.progression ?? spec?.progression?.default ?? 'manual';
+  const waitsFor: string[] = [];
+  const endOfBake = (e: string, stage: string): number | null => {
+    const bake = doc.spec.stages.find((s) => s.name === stage)?.bake;
+    const entered = enteredCurrentStage(history, e);
+    if (!entered || entered.to !== stage) return bake ? null : now; // not committed yet: unknown
+    return Date.parse(entered.date) + (bake ? (durationMs(bake) ?? 0) : 0);
+  };
+  let at: number | null = endOfBake(env, current!);
+  if (at === null) waitsFor.push(`${env} to be committed in ${current}`);
+  const order = spec?.promotionOrder ?? [];
+  const prev = order.slice(0, order.indexOf(env)).reverse().find((e) => Object.hasOwn(doc.spec.environments, e));
+  if (prev) {
+    const there = doc.spec.environments[prev].stage;
+    if (names.indexOf(there) < names.indexOf(next)) {
+      waitsFor.push(`${prev} to reach ${next}`);
+      at = null;
+    } else if (there === next) {
+      const upstream = endOfBake(prev, next);
+      if (upstream === null) waitsFor.push(`${prev} to bake in ${next}`);
+      at = at === null || upstream === null ? null : Math.max(at, upstream);
+    }
+  }
+  if (spec?.freeze && (!spec.freeze.environments || spec.freeze.environments.includes(env))) {
+    const until = spec.freeze.until ? Date.parse(spec.freeze.until) : Infinity;
+    if (until > now) {
+      waitsFor.push(`the freeze (${spec.freeze.reason})`);
+      at = at === null || !Number.isFinite(until) ? null : Math.max(at, until);
+    }
+  }
+  return { stage: next, progression, readyAt: at === null ? null : new Date(at).toISOString(), waitsFor };
 }
