@@ -143,8 +143,8 @@ describe('status and history', () => {
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout).rollouts;
     expect(rows).toEqual([
-      { rollout: 'checkout', env: 'staging', stage: 'staged', percentage: 50, since: '2026-11-01T10:00:00+00:00', sinceCommit: expect.stringMatching(/^[0-9a-f]{40}$/), bakeLeft: '0s', store: null, drift: true },
-      { rollout: 'checkout', env: 'production', stage: 'staged', percentage: 50, since: expect.any(String), sinceCommit: sha, bakeLeft: expect.stringMatching(/^1d2[23]h/), store: { percentage: 50, enabled: true }, drift: false },
+      { rollout: 'checkout', env: 'staging', stage: 'staged', percentage: 50, since: '2026-11-01T10:00:00+00:00', sinceCommit: expect.stringMatching(/^[0-9a-f]{40}$/), bakeLeft: '0s', store: null, drift: true, next: { stage: 'full', progression: 'manual', readyAt: '2026-11-03T10:00:00.000Z', waitsFor: [] } },
+      { rollout: 'checkout', env: 'production', stage: 'staged', percentage: 50, since: expect.any(String), sinceCommit: sha, bakeLeft: expect.stringMatching(/^1d2[23]h/), store: { percentage: 50, enabled: true }, drift: false, next: { stage: 'full', progression: 'manual', readyAt: null, waitsFor: ['staging to reach full'] } },
     ]);
   });
 
