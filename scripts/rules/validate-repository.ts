@@ -8,6 +8,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../report/diagnosti
 import { lookupCache, type CacheOptions } from './check-cache.ts';
 import { startCheckPool, type PoolOptions } from './check-pool.ts';
 import { REPOSITORY_RULES } from './index.ts';
+import { applySuppressions } from './suppress.ts';
 import { runRules } from './rule.ts';
 
 export interface Validation {
@@ -17,6 +18,8 @@ export interface Validation {
   model: ConfigModel;
   /** Text of the files with diagnostics, for reporters that show source lines. */
   sources: Map<string, string>;
+  /** Warnings silenced in their file by `# rollgate-ignore CODE: REASON`. */
+  suppressed?: number;
   /** Files checked afresh: all of them without a cache, the changed ones with it. */
   checked: number;
 }
@@ -55,7 +58,9 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   const byPath = new Map(documents.map((d) => [d.file.path, d.file]));
   for (const d of diagnostics) if (!sources.has(d.file) && byPath.has(d.file)) sources.set(d.file, byPath.get(d.file)!.text);
   const refused = found.diagnostics.filter((d) => d.code.startsWith('file/symlink')).length;
-  return { ok: !hasErrors(diagnostics), diagnostics: sortDiagnostics(diagnostics), files: found.files.length + refused, model, sources, checked: todo.length };
+  // In-file suppressions (warnings only, with a reason): read the text of files with warnings.
+  const { kept, suppressed } = applySuppressions(diagnostics, (file) => sources.get(file) ?? byPath.get(file)?.text);
+  return { ok: !hasErrors(kept), diagnostics: sortDiagnostics(kept), files: found.files.length + refused, model, sources, checked: todo.length, suppressed };
 }
 
 /** The kind a file that failed to load meant to be, read off its `kind:` line; '*' when unclear. */
