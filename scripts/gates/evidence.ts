@@ -41,7 +41,8 @@ export async function gatherEvidence(ctx: MeasureContext, c: Criterion): Promise
   const entry = ctx.model.metricCatalog.get(name);
   if (!entry) return [{ ok: false, reason: `unknown metric ${name}` }];
   const sides: Side[] = [{ variant: stage?.shadow ? 'shadow' : 'treatment' }];
-  if (c.vsBaseline?.from !== 'history' && c.vsBaseline && !valueTemplate(entry.metric).includes('{{variant}}') && !(entry.metric.ratio && `${entry.metric.ratio.numerator}${entry.metric.ratio.denominator}`.includes('{{variant}}'))) {
+  // A ratio's value template is numerator ÷ denominator, so one look covers both.
+  if (c.vsBaseline && c.vsBaseline.from !== 'history' && !valueTemplate(entry.metric).includes('{{variant}}')) {
     // Validation refuses this (gate/baseline-variant); if it slips through, the query compared with itself is no evidence.
     return [{ ok: false, reason: `${name} has no {{variant}} in its query: treatment and control would be the same number` }];
   }

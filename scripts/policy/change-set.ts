@@ -1,7 +1,7 @@
 import type { ConfigModel, Located } from '../config/model.ts';
 import type { Path, SourceFile } from '../config/source.ts';
 import type { RolloutDocument } from '../config/schema/index.ts';
-import { diffPaths, showPath, type ValuePath } from './diff.ts';
+import { diffPaths, showPath } from './diff.ts';
 import { describeExposure, exposureChanges, type ExposureChange } from './exposure.ts';
 
 /** One kind per field family, so that nothing a PR changes goes unlisted. */
@@ -274,4 +274,3 @@ export function describeExposureChange(e: ExposureChange): string {
   return `${e.env} ${e.key}: ${describeExposure(e.before)} → ${describeExposure(e.after)}${e.increases ? ' (serves users it did not)' : ''}`;
 }
 
-export type { ValuePath };
