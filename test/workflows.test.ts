@@ -108,3 +108,26 @@ describe("rollback.yml's script, run by bash against a repository", () => {
     expect(repo.git('log', '-1', '--format=%(trailers:key=Reason,valueonly)', 'origin/main')).toBe('--to=shadow paged at 3am');
   });
 });
+
+// Issue 13's warm path in CI: validate.yml restores the folder `rollgate validate` caches in
+// (no XDG_CACHE_HOME on a runner: ~/.cache/rollgate), and the trusted gate job never does.
+describe('the validate cache in the workflows', () => {
+  const steps = (file: string) => {
+    const wf = parse(readFileSync(join(dir, file), 'utf8')) as { jobs: Record<string, { steps?: { uses?: string; run?: string; with?: Record<string, string> }[] }> };
+    return Object.values(wf.jobs).flatMap((j) => j.steps ?? []);
+  };
+
+  it('validate.yml restores ~/.cache/rollgate before validate runs', () => {
+    const all = steps('validate.yml');
+    const cache = all.findIndex((s) => s.uses?.startsWith('actions/cache@'));
+    const validate = all.findIndex((s) => /\brollgate validate\b/.test(s.run ?? ''));
+    expect(cache, 'an actions/cache step').toBeGreaterThanOrEqual(0);
+    expect(cache).toBeLessThan(validate);
+    expect(all[cache].with?.path).toBe('~/.cache/rollgate');
+    expect(all[cache].with?.key).toMatch(/hashFiles\(/);
+  });
+
+  it('the gate job never restores a cache', () => {
+    expect(steps('gate.yml').filter((s) => s.uses?.startsWith('actions/cache@'))).toEqual([]);
+  });
+});
