@@ -8,21 +8,26 @@ import { StoreError } from '../stores/port.ts';
 import { desiredFlags } from '../sync/desired.ts';
 import { ORPHAN_REASON, type SyncPlan } from '../sync/plan.ts';
 import { planEnvironment } from '../sync/sync.ts';
+import { renderStatusMarkdown } from '../report/status.ts';
+import { timelineOf } from '../report/timeline.ts';
 import { environmentsOf, environmentsSpec, formatOf, loadValidConfig, parse, repoDir, type Io } from './common.ts';
 
-export const usage = `rollgate status [--env E] [--dir PATH] [--format text|json]
+export const usage = `rollgate status [--env E] [--dir PATH] [--format text|json|markdown]
 
 Per rollout and environment: the stage, its percentage, since when (the commit that set
 it), the bake time left, the store's value, and whether the store has drifted. Then the
 flags the store records as managed by rollgate that no rollout names any more (orphans:
 the next sync turns them off).
+Markdown (for a step summary or a PR comment): the table, then a Mermaid chart per rollout
+and environment of its stage % over time, from git history.
 JSON: {"rollouts": [{"rollout", "env", "stage", "percentage", "since", "sinceCommit",
 "bakeLeft", "store": {"percentage", "enabled"} | null, "drift", "handMade"?}], "orphans": [{"env",
 "flag", "store": {"percentage", "enabled"} | null, "drift": true}]}
 
 Examples:
   rollgate status
-  rollgate status --env production --format json`;
+  rollgate status --env production --format json
+  rollgate status --format markdown >> "$GITHUB_STEP_SUMMARY"`;
 
 export interface StatusRow {
   rollout: string;
@@ -58,7 +63,7 @@ export interface OrphanRow {
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, { env: { type: 'string' } });
   if (values.help) return io.stdout(usage + '\n'), 0;
-  const format = formatOf(io, values.format, ['text', 'json']);
+  const format = formatOf(io, values.format, ['text', 'json', 'markdown']);
   const dir = repoDir(io, values.dir);
   const { model } = await loadValidConfig(io, dir);
   const envs = environmentsOf(model, values.env);
@@ -105,6 +110,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
   if (format === 'json') {
     io.stdout(JSON.stringify({ rollouts: rows, orphans }, null, 2) + '\n');
+    return 0;
+  }
+  if (format === 'markdown') {
+    const timelines = new Map(model.rollouts.map((r) => [r.doc.metadata.name, timelineOf(r.doc, histories.get(r.doc.metadata.name) ?? [])] as const));
+    io.stdout(renderStatusMarkdown(rows, orphans, timelines, new Date(io.now()).toISOString()));
     return 0;
   }
   const table = [['ROLLOUT', 'ENV', 'STAGE', '%', 'SINCE', 'COMMIT', 'BAKE LEFT', 'STORE', 'DRIFT', 'NEXT']];

@@ -1,6 +1,10 @@
 import type { Annotation } from '../github/port.ts';
 import type { CriterionReport, GateReport, Result } from '../gates/report.ts';
+import { durationMs } from '../config/duration.ts';
 import { locate, type SourceFile } from '../config/source.ts';
+import { type Carried, carriedArgs, rollgateCommand } from './command-line.ts';
+import { criterionCharts, stageChart } from './mermaid.ts';
+import type { Timeline } from './timeline.ts';
 
 const ICON: Record<Result, string> = { PASS: '✅ PASS', FAIL: '❌ FAIL', INCONCLUSIVE: '❔ INCONCLUSIVE', PENDING: '⏳ PENDING' };
 const DECISION_ICON = { GO: '🟢', 'NO-GO': '🔴', CONDITIONAL: '🟡', INCONCLUSIVE: '⚪' } as const;
@@ -8,7 +12,8 @@ const DECISION_ICON = { GO: '🟢', 'NO-GO': '🔴', CONDITIONAL: '🟡', INCONC
 /** Hidden marker that finds rollgate's own comment on a PR. */
 export const gateMarker = (r: Pick<GateReport, 'rollout' | 'env'>) => `<!-- rollgate:gate ${r.rollout} ${r.env} -->`;
 
-const value = (c: CriterionReport) => {
+/** A measured value with its unit, as every report shows it (a ratio with both sides). */
+export const value = (c: Pick<CriterionReport, 'measured' | 'unit' | 'treatment' | 'control'>) => {
   if (c.measured === undefined) return '—';
   const unit = c.unit === 'percent' ? ' %' : c.unit && c.unit !== 'count' && c.unit !== 'ratio' ? ` ${c.unit}` : '';
   const n = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(4).replace(/\.?0+$/, ''));
@@ -27,8 +32,12 @@ function table(title: string, rows: CriterionReport[]): string {
   return out + '\n';
 }
 
-/** The PR comment / check-run text: the decision first, then a table per group, bake, approvals, checklist. */
-export function renderGateMarkdown(r: GateReport): string {
+/**
+ * The PR comment / check-run text: the decision first, then a table per group, bake, approvals,
+ * checklist, and Mermaid charts: each measured criterion against its threshold and, given the
+ * rollout's `timeline` (from git), each environment's stage over time.
+ */
+export function renderGateMarkdown(r: GateReport, timeline?: Timeline): string {
   let out = `${gateMarker(r)}\n### ${DECISION_ICON[r.decision]} ${r.decision}: ${r.rollout} ${r.env} ${r.from.stage} (${r.from.percentage} %) → ${r.to.stage} (${r.to.percentage} %)\n\n`;
   out += r.reasons.map((x) => `- ${x}`).join('\n') + '\n\n';
   out += table('Must pass (all)', r.mustPass);
@@ -44,12 +53,31 @@ export function renderGateMarkdown(r: GateReport): string {
     out += '#### Manual checks (tick them in the PR description)\n\n';
     out += r.checks.map((c) => `- [${c.ticked ? 'x' : ' '}] ${c.text}`).join('\n') + '\n\n';
   }
+  out += gatePictures(r, timeline);
   out += `<sub>Gate definition from \`${r.gateFrom}\` · metrics from ${cell(r.provider)} · evaluated ${r.evaluatedAt} · \`${r.file}\`</sub>\n`;
   return out;
 }
 
-/** Terminal output. */
-export function renderGateText(r: GateReport): string {
+function gatePictures(r: GateReport, timeline: Timeline | undefined): string {
+  const charts = [
+    ...criterionCharts([...r.mustPass, ...r.shouldPass.criteria, ...r.blockers]),
+    ...Object.entries(timeline ?? {}).map(([env, points]) => stageChart(r.rollout, env, points, r.evaluatedAt)),
+  ].filter((x): x is string => x !== undefined);
+  return charts.length ? `#### Pictures\n\n${charts.join('\n')}\n` : '';
+}
+
+/** What the next command needs from the gate's own command line. */
+export interface GateNext {
+  /** --dir and --metrics as given: the next command reads the same repository and numbers. */
+  carried?: Carried;
+  /** --to as given. */
+  to?: string;
+  /** The PR the gate ran on: its next step happens there, not in a terminal. */
+  pr?: number;
+}
+
+/** Terminal output: the decision and why, every criterion, bake, approvals, where the numbers came from, and the next command. */
+export function renderGateText(r: GateReport, next: GateNext = {}): string {
   const lines = [`${r.decision}: ${r.rollout} ${r.env} ${r.from.stage} (${r.from.percentage} %) → ${r.to.stage} (${r.to.percentage} %)`, ...r.reasons.map((x) => `  - ${x}`), ''];
   const group = (title: string, rows: CriterionReport[]) => {
     if (!rows.length) return;
@@ -58,11 +86,54 @@ export function renderGateText(r: GateReport): string {
     lines.push('');
   };
   group('must pass:', r.mustPass);
-  group(`should pass (${r.shouldPass.passed}/${r.shouldPass.atLeast} required):`, r.shouldPass.criteria);
+  group(`should pass: ${r.shouldPass.passed} of ${r.shouldPass.criteria.length} passed, ${r.shouldPass.atLeast} required`, r.shouldPass.criteria);
   group('blockers:', r.blockers);
-  if (r.bake.required) lines.push(`bake: ${r.bake.required} in ${r.from.stage}, ${r.bake.ok ? 'elapsed' : `${r.bake.left} left`}`);
+  if (r.bake.required) lines.push(`bake: ${r.bake.required} in ${r.from.stage}, ${bakeText(r.bake)}`);
   for (const a of r.approvals) lines.push(`approvals ${a.group}: ${a.approvedBy.length}/${a.required}${a.approvedBy.length ? ` (${a.approvedBy.join(', ')})` : ''}`);
+  lines.push(`${metricsSource(r)} · gate from ${r.gateFrom} · evaluated ${r.evaluatedAt}`);
+  lines.push(`next: ${gateNextStep(r, next)}`);
   return lines.join('\n') + '\n';
+}
+
+/** `2d3h left, ends 2026-12-04T10:00:00Z`; `elapsed (ended …)`; `not started: … not committed`. */
+function bakeText(bake: GateReport['bake']): string {
+  const end = bakeEnd(bake);
+  if (bake.ok) return `elapsed${end ? ` (ended ${end})` : ''}`;
+  return end ? `${bake.left} left, ends ${end}` : `not started: the stage is not committed on this branch yet`;
+}
+
+/** When the bake ends (UTC, to the second): its start plus the time required; undefined before it starts. */
+export function bakeEnd(bake: GateReport['bake']): string | undefined {
+  const ms = bake.required ? durationMs(bake.required) : undefined;
+  if (!bake.since || ms === undefined) return undefined;
+  return new Date(Date.parse(bake.since) + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const metricsSource = (r: GateReport) => (r.provider === 'none' ? `metrics: none (${r.env} has no metrics provider in environments.yaml)` : `metrics from ${r.provider}`);
+
+/** The next step a gate report ends with: a command to run, or where to act when the gate ran on a PR. */
+export function gateNextStep(r: GateReport, next: GateNext = {}): string {
+  const carried = next.carried ?? {};
+  const target = [r.rollout, '--env', r.env, ...(next.to !== undefined ? ['--to', next.to] : [])];
+  const advance = rollgateCommand('advance', [...target, ...carriedArgs(carried, true)]);
+  const again = rollgateCommand('gate', [...target, ...carriedArgs(carried, true)]);
+  const end = bakeEnd(r.bake);
+  const bakeWait = r.bake.ok ? undefined : end ? `the bake ends ${end}` : `the bake of ${r.bake.required} starts once ${r.from.stage} is committed`;
+  const inPr = next.pr !== undefined;
+  switch (r.decision) {
+    case 'GO':
+      return inPr ? `merge PR #${next.pr}; the sync then applies it` : `open the PR that advances it: ${advance}`;
+    case 'NO-GO':
+      return inPr ? `fix what failed (above) and push to PR #${next.pr}: the gate runs again` : `fix what failed (above), then run the gate again: ${again}`;
+    case 'INCONCLUSIVE':
+      return `measure what could not be measured (${metricsSource(r)}), or wait for the data, then run the gate again${inPr ? ` on PR #${next.pr}` : `: ${again}`}`;
+    case 'CONDITIONAL': {
+      const inThePr = r.approvals.some((a) => !a.ok) || r.checks.some((c) => !c.ticked);
+      if (inPr) return `${[inThePr ? 'get the approvals and tick the manual checks in PR #' + next.pr : '', bakeWait ? `wait: ${bakeWait}` : ''].filter(Boolean).join('; ') || 'wait for more should-pass criteria to pass'}, then run the gate again on PR #${next.pr}`;
+      if (inThePr) return `open the PR where the approvals and manual checks are given${bakeWait ? ` (${bakeWait})` : ''}: ${advance}`;
+      return `wait ${bakeWait ? `for the bake (${bakeWait.replace(/^the bake /, '')})` : 'for more should-pass criteria to pass'}, then run the gate again: ${again}`;
+    }
+  }
 }
 
 /** Check-run annotations on the gate's lines in the rollout file (from the file as the PR has it). */

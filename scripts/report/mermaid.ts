@@ -1,0 +1,71 @@
+// Mermaid charts for markdown that GitHub renders (PR comments, step summaries, status --format
+// markdown). Only `xychart-beta`, the one Mermaid chart with numeric axes; every label passes
+// through `label` so a rollout's text can neither end the code fence nor the quoted string.
+import type { CriterionReport } from '../gates/report.ts';
+import type { StagePoint } from './timeline.ts';
+
+/** Text safe inside a quoted Mermaid string in a fenced block: no quotes, backticks, newlines, `#…;` entities or tags. */
+export function label(text: string, max = 60): string {
+  const s = text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/"/g, "'").replace(/`/g, "'").replace(/#(?=\w*;)/g, '# ').replace(/<(?=[\w/!?])/g, '‹').replace(/\s+/g, ' ').trim();
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** A number as Mermaid's grammar reads it: plain decimal, never exponent notation. */
+export function mermaidNumber(x: number): string {
+  if (!Number.isFinite(x)) return '0';
+  const rounded = Number(x.toPrecision(6));
+  const s = String(rounded);
+  return /e/i.test(s) ? rounded.toFixed(12).replace(/\.?0+$/, '') || '0' : s;
+}
+
+const fence = (body: string[]) => ['```mermaid', ...body, '```', ''].join('\n');
+const categories = (xs: string[]) => `[${xs.map((x) => `"${label(x, 24)}"`).join(', ')}]`;
+const series = (xs: number[]) => `[${xs.map(mermaidNumber).join(', ')}]`;
+const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+/**
+ * One environment's stage percentage over time: a point per stage change and one for `now`
+ * (the stage holds until then), so even a single change draws a line.
+ */
+export function stageChart(rollout: string, env: string, points: StagePoint[], now: string): string | undefined {
+  const known = points.filter((p) => p.percentage !== null);
+  if (!known.length) return undefined;
+  const xs = [...known.map((p) => `${when(p.date)} ${p.stage}`), `now ${when(now)}`];
+  const ys = [...known.map((p) => p.percentage!), known.at(-1)!.percentage!];
+  return fence(['xychart-beta', `  title "${label(`${rollout} in ${env}: stage % over time`, 80)}"`, `  x-axis ${categories(xs)}`, '  y-axis "stage %" 0 --> 100', `  line ${series(ys)}`]);
+}
+
+/** The numbers a threshold is written with (`< 1`, `between 60 and 85`, `≥ 0.95 × control`). */
+export function thresholdNumbers(threshold: string): number[] {
+  return [...threshold.matchAll(/-?\d+(?:\.\d+)?(?:e-?\d+)?/gi)].map((m) => Number(m[0])).filter(Number.isFinite);
+}
+
+/**
+ * A measured criterion against its threshold: a bar for the value and one per bound, a line
+ * at the (first) bound across the chart. Undefined when nothing was measured or the threshold
+ * holds no number (a manual check).
+ */
+export function criterionChart(c: CriterionReport): string | undefined {
+  if (c.measured === undefined) return undefined;
+  const bounds = thresholdNumbers(c.threshold).slice(0, 2);
+  if (!bounds.length) return undefined;
+  const unit = c.control !== undefined ? '× control' : c.unit === 'percent' ? '%' : (c.unit ?? '');
+  const values = [c.measured, ...bounds];
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(...values);
+  const top = hi === lo ? lo + 1 : hi + (hi - lo) * 0.2;
+  const names = [`measured ${mermaidNumber(c.measured)}`, ...(bounds.length === 2 ? [`bound ${mermaidNumber(bounds[0])}`, `bound ${mermaidNumber(bounds[1])}`] : [`threshold ${label(c.threshold, 20)}`])];
+  return fence([
+    'xychart-beta',
+    `  title "${label(`${c.name} (${c.threshold}): ${c.result}`, 80)}"`,
+    `  x-axis ${categories(names)}`,
+    `  y-axis "${label(unit || 'value', 20)}" ${mermaidNumber(lo)} --> ${mermaidNumber(top)}`,
+    `  bar ${series(values)}`,
+    `  line ${series(names.map(() => bounds[0]))}`,
+  ]);
+}
+
+/** Every chart of a gate report's measured criteria, in report order. */
+export function criterionCharts(criteria: CriterionReport[]): string[] {
+  return criteria.map(criterionChart).filter((x): x is string => x !== undefined);
+}
