@@ -6,7 +6,7 @@ import type { Diagnostic } from '../report/diagnostic.ts';
 import { suggestion } from './did-you-mean.ts';
 import { knownKeysAt } from './schema-keys.ts';
 import { API_VERSION, DURATION_PATTERN, KIND_NAMES, KINDS, RESERVED_KEYS, type Kind } from './schema/index.ts';
-import { locate, offsetPosition, type Path, type SourceFile } from './source.ts';
+import { locate, nodeAt, offsetPosition, type Path, type SourceFile } from './source.ts';
 import { bytePosition, firstInvalidUtf8 } from './utf8.ts';
 import { coreSchemaProblems, readingRisk } from './yaml-core.ts';
 
@@ -137,13 +137,16 @@ export function readPositioned(path: string, text: string): PositionedRead {
   // directive or a tag also makes yaml errors of its own (a missing ---, an unknown handle).
   for (const problem of coreSchemaProblems(tokens)) push(problem.code, problem.offset, problem.message, problem.hint);
 
-  // After one error yaml's recovery reports a cascade of follow-on errors that point
-  // nowhere useful: report the first.
-  const [error] = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  const error = firstError(doc, file);
   if (error && diagnostics.length) return { ok: false, file, diagnostics };
   if (error) {
     const code = YAML_CODES[error.code] ?? 'yaml/syntax';
     const unclosed = /end with an? [\]}]|Missing closing/.test(error.message);
+    const header = blockHeader(text, error);
+    if (header) {
+      push(code, header.offset, header.message, header.hint);
+      return { ok: false, file, diagnostics };
+    }
     const hint = YAML_HINTS[code] ?? (unclosed ? YAML_HINTS.MISSING_CHAR : error.code === 'MISSING_CHAR' ? undefined : YAML_HINTS[error.code]);
     // yaml stops where its stack ran out, which varies from run to run: point at the outermost bracket instead.
     if (/call stack/i.test(error.message)) push(code, outermostOpener(text, error.pos[0]), 'brackets nested too deeply to read', 'flatten the value');
@@ -212,6 +215,40 @@ export function readPositioned(path: string, text: string): PositionedRead {
     push('yaml/alias-limit', firstAlias?.range?.[0] ?? 0, message, 'write the values out instead of nesting aliases');
     return { ok: false, file, diagnostics };
   }
+}
+
+/**
+ * The error to report. After one error yaml's recovery reports a cascade of follow-on errors
+ * that point nowhere useful: the first one, unless a tab in indentation starts on its line or
+ * the next (the tab is the cause; yaml first complains about the line above it).
+ */
+function firstError(doc: Document.Parsed, file: SourceFile): YAMLError | undefined {
+  const [first] = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  const tab = doc.errors.find((e) => e.code === 'TAB_AS_INDENT');
+  if (!first || !tab || tab === first) return first;
+  const line = (e: YAMLError) => offsetPosition(file, e.pos[0]).line;
+  return line(tab) - line(first) <= 1 ? tab : first;
+}
+
+/**
+ * `op: >=` unquoted: `>` and `|` start a block scalar in YAML, and yaml says "Block scalar
+ * header includes extra characters". Point at the value and say to quote it.
+ */
+function blockHeader(text: string, error: YAMLError): { offset: number; message: string; hint: string } | undefined {
+  if (!/^Block scalar header includes extra characters/.test(error.message)) return undefined;
+  const lineStart = text.lastIndexOf('\n', error.pos[0] - 1) + 1;
+  const lineEnd = text.indexOf('\n', lineStart);
+  const line = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+  const m = /^(\s*(?:-\s+)?)([^\s:#][^:#]*?):\s+([>|]\S*)\s*(?:#.*)?$/.exec(line);
+  if (!m) return undefined;
+  const [, lead, key, value] = m;
+  const offset = lineStart + line.indexOf(value, lead.length + key.length + 1);
+  const quoted = `${key}: ${JSON.stringify(value)}`;
+  return {
+    offset,
+    message: `${JSON.stringify(value)} starts a block scalar (> and | do in YAML), not a plain value`,
+    hint: /^[<>=!]+$/.test(value) ? `quote the operator: ${quoted}` : `quote the value: ${quoted}`,
+  };
 }
 
 /** A file over the size limit: refused from its size alone, never parsed. */
@@ -371,7 +408,7 @@ function issueDiagnostics(file: SourceFile, kind: Kind, root: unknown, issue: z.
         const name = String(path[path.length - 1]);
         return [at('schema/required', parent, `missing required field "${name}"`, `add ${name} under ${parent.length ? parent.join('.') : 'the top level'} (one of: ${options.join(', ')})`, 'key')];
       }
-      const hint = (typeof actual === 'string' && suggestion(actual, options)) || `one of: ${options.join(', ')}`;
+      const hint = emptyBlockScalar(file, path, options) ?? ((typeof actual === 'string' && suggestion(actual, options)) || `one of: ${options.join(', ')}`);
       return [at('schema/invalid-value', path, `${field} is ${show(actual)}, not an allowed value`, hint)];
     }
     case 'invalid_format': {
@@ -390,6 +427,16 @@ function issueDiagnostics(file: SourceFile, kind: Kind, root: unknown, issue: z.
     default:
       return [at('schema/invalid', path, `${field}: ${issue.message}`)];
   }
+}
+
+/** `op: >` unquoted is an empty block scalar: the hint quotes the allowed value it spells. */
+function emptyBlockScalar(file: SourceFile, path: Path, options: string[]): string | undefined {
+  const node = nodeAt(file, path);
+  if (!isScalar(node) || node.value !== '' || (node.type !== Scalar.BLOCK_FOLDED && node.type !== Scalar.BLOCK_LITERAL) || !node.range) return undefined;
+  const header = /^[>|]/.exec(file.text.slice(node.range[0]))?.[0];
+  const key = path[path.length - 1];
+  if (!header || !options.includes(header)) return undefined;
+  return `quote the ${key === 'op' ? 'operator' : 'value'}: ${String(key)}: ${JSON.stringify(header)}`;
 }
 
 function valueAt(root: unknown, path: Path): unknown {
