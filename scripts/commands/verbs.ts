@@ -18,7 +18,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   advance: { summary: 'open the PR that advances a rollout one stage, with its gate report', load: () => import('./advance.ts') },
   propose: { summary: 'the progression bot: open (or close) the advance PR of every step that is ready on main', load: () => import('./propose.ts') },
   gate: { summary: 'evaluate the gate into the next stage: GO, NO-GO, CONDITIONAL, INCONCLUSIVE', load: () => import('./gate.ts') },
+  report: { summary: 'write a static HTML report: every rollout, its stage over time, gate verdicts, rollbacks', load: () => import('./report.ts') },
   doctor: { summary: "check the GitHub settings rollgate's guarantees rest on (protection, CODEOWNERS, tokens)", load: () => import('./doctor.ts') },
   explain: { summary: 'what a diagnostic code checks, with a bad example from the corpus', load: () => import('./explain.ts') },
   completion: { summary: 'print shell completion for bash, zsh or fish', load: () => import('./completion.ts') },
+  init: { summary: 'make a new repository: environments, channels, catalog, an example rollout, workflows', load: () => import('./init.ts') },
+  new: { summary: 'add a rollout (new rollout NAME --stages 0,1,5,25,100) with its alerts and alert test', load: () => import('./new.ts') },
 };
