@@ -11,14 +11,16 @@ export const PROMETHEUS = '/usr/bin/prometheus';
 export const PROMTOOL = '/usr/bin/promtool';
 export const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
 export const AMTOOL = '/usr/bin/amtool';
+/** Debian's Chromium: the HTML report's browser test drives it headless (playwright-core). */
+export const CHROMIUM = '/usr/bin/chromium';
 /** Installed apart from rollgate's own dependencies, from test/servers' lock file. */
 export const SERVERS_DIR = join(ROOT, 'build', 'servers');
 export const UNLEASH_SERVER = join(SERVERS_DIR, 'node_modules', 'unleash-server', 'dist', 'server.js');
 const PINNED = join(ROOT, 'test', 'servers');
 
 /** Debian packages, then what npm installs under build/servers. */
-export type Need = 'postgresql' | 'prometheus' | 'prometheus-alertmanager' | 'unleash-server';
-const DEBIAN: readonly Need[] = ['postgresql', 'prometheus', 'prometheus-alertmanager'];
+export type Need = 'postgresql' | 'prometheus' | 'prometheus-alertmanager' | 'chromium' | 'unleash-server';
+const DEBIAN: readonly Need[] = ['postgresql', 'prometheus', 'prometheus-alertmanager', 'chromium'];
 
 /** The newest PostgreSQL server binaries Debian installed, if any. */
 export function postgresBin(): string | undefined {
@@ -41,6 +43,7 @@ export function missingServers(): Need[] {
     postgresql: () => postgresBin() !== undefined,
     prometheus: () => existsSync(PROMETHEUS) && existsSync(PROMTOOL),
     'prometheus-alertmanager': () => existsSync(ALERTMANAGER) && existsSync(AMTOOL),
+    chromium: () => existsSync(CHROMIUM),
     'unleash-server': unleashInstalled,
   };
   return (Object.keys(has) as Need[]).filter((n) => !has[n]());
@@ -83,6 +86,7 @@ function binariesOf(need: Need): string {
   if (need === 'postgresql') return 'initdb and pg_ctl under /usr/lib/postgresql/VERSION/bin';
   if (need === 'prometheus') return `${PROMETHEUS} and ${PROMTOOL}`;
   if (need === 'prometheus-alertmanager') return `${ALERTMANAGER} and ${AMTOOL}`;
+  if (need === 'chromium') return CHROMIUM;
   return UNLEASH_SERVER;
 }
 
