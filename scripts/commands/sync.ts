@@ -5,7 +5,7 @@ import { openStore } from '../stores/open-store.ts';
 import { runSync, type Mode } from '../sync/sync.ts';
 import { environmentsOf, environmentsSpec, formatOf, loadValidConfig, parse, repoDir, UsageError, type Io } from './common.ts';
 
-export const usage = `rollgate sync [--env E] [--dry-run] [--check] [--dir PATH] [--format text|json|github]
+export const usage = `rollgate sync [--env E] [--dry-run] [--check] [--local] [--dir PATH] [--format text|json|github]
 
 Converges each environment's flag store to the config at HEAD: reads the store, plans per
 flag (create, set percentage, enable, disable, nothing), writes only the differences,
@@ -15,25 +15,31 @@ renamed, environment entry removed) is turned off, kept in the store, and no lon
 managed; flags it never managed are never touched.
   --dry-run  plan and print, write nothing
   --check    compare only; exit 3 when a store differs from main (drift), orphans included
+  --local    apply the local main instead of origin/main: for a repository without a remote
+             (not with ROLLGATE_PUBLISH_REMOTE, which would publish unpushed commits)
 A flagd store with \`publish\` commits its file to a branch of this repository, one commit per
 applied sync; ROLLGATE_PUBLISH_REMOTE=origin reads that branch from origin and pushes it
 there with a lease (unset: the local branch only).
-Applies only when HEAD is the tip of the main branch and the store's recorded SHA is an
-ancestor of HEAD. Exit 0 done, 1 refused or failed halfway (rerun to converge), 2 usage or
-store unreachable, 3 drift (--check).
+Applies only when HEAD is the tip of origin/main (with --local: of the local main) and the
+store's recorded SHA is an ancestor of HEAD; a dry run is refused for the same reasons. Exit 0
+done, 1 refused or failed halfway (rerun to converge), 2 usage or store unreachable, 3 drift
+(--check).
 
 Examples:
   rollgate sync --dry-run
   rollgate sync --env production
-  rollgate sync --check --format json`;
+  rollgate sync --check --format json
+  rollgate sync --local`;
 
 /** Above this many flags, progress goes to stderr. */
 const PROGRESS_OVER = 10;
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(argv, { env: { type: 'string' }, 'dry-run': { type: 'boolean' }, check: { type: 'boolean' } });
+  const { values } = parse(argv, { env: { type: 'string' }, 'dry-run': { type: 'boolean' }, check: { type: 'boolean' }, local: { type: 'boolean' } });
   if (values.help) return io.stdout(usage + '\n'), 0;
   if (values['dry-run'] && values.check) throw new UsageError('--dry-run and --check do not go together');
+  if (values.local && values.check) throw new UsageError('--local says which main a sync applies; --check only compares the stores with HEAD');
+  if (values.local && io.env.ROLLGATE_PUBLISH_REMOTE) throw new UsageError(`--local syncs a repository without a remote, but ROLLGATE_PUBLISH_REMOTE=${io.env.ROLLGATE_PUBLISH_REMOTE} would publish the flags of unpushed commits there; unset it, or push main and sync without --local`);
   const format = formatOf(io, values.format);
   const dir = repoDir(io, values.dir);
   const { model } = await loadValidConfig(io, dir);
@@ -46,6 +52,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     mode,
     git: gitAt(dir),
     mainBranch: settings.mainBranch,
+    main: values.local ? 'local' : 'remote',
     openStore: (env) => openStore(dir, settings.environments[env].store, io.env, {}, env),
     progress: (env, done, total) => {
       if (total > PROGRESS_OVER && (done === total || done % 10 === 0)) io.stderr(`${env}: ${done}/${total} flags applied\n`);

@@ -16,7 +16,7 @@ export type EnvStatus =
   | 'in-sync'
   /** check: the store differs from main. */
   | 'drift'
-  /** apply: a safety rule said no; nothing was written. */
+  /** apply and dry-run: a safety rule said no; nothing was (or would be) written. */
   | 'refused'
   /** apply: stopped halfway or could not verify; `applied` / `notApplied` say how far it got. */
   | 'failed';
@@ -36,19 +36,52 @@ export interface SyncRequest {
   mode: Mode;
   git: Git;
   mainBranch: string;
+  /** Which main HEAD must be the tip of: origin's (default), or this clone's own (`sync --local`). */
+  main?: MainSource;
   openStore(env: string): FlagStore;
   progress?(env: string, done: number, total: number): void;
 }
 
+/**
+ * The main a sync applies: `remote` is origin's (what was pushed and merged: the workflows and
+ * every shared checkout); `local` is this clone's own branch, for a repository without a remote.
+ */
+export type MainSource = 'remote' | 'local';
+
+/** The remote whose main the sync applies by default. */
+export const MAIN_REMOTE = 'origin';
+
 /** Safety rules that hold for the whole run, before any store is touched. Returns why not, or undefined. */
-export async function refuseRun(git: Git, mainBranch: string): Promise<{ head: string; refusal?: string }> {
+export async function refuseRun(git: Git, mainBranch: string, main: MainSource = 'remote'): Promise<{ head: string; refusal?: string }> {
   const head = await git.head();
-  const tip = (await git.resolve(`refs/remotes/origin/${mainBranch}`)) ?? (await git.resolve(`refs/heads/${mainBranch}`));
-  if (!tip) return { head, refusal: `there is no branch ${mainBranch} (nor origin/${mainBranch}): the sync applies only the tip of ${mainBranch}` };
-  if (tip !== head) return { head, refusal: `HEAD ${short(head)} is not the tip of ${mainBranch} (${short(tip)}): the sync applies only ${mainBranch}` };
+  const refusal = main === 'local' ? await notLocalTip(git, mainBranch, head) : await notRemoteTip(git, mainBranch, head);
+  if (refusal) return { head, refusal };
   const dirty = await git.dirty(['rollout']);
   if (dirty.length) return { head, refusal: `uncommitted changes under rollout/ (${dirty.slice(0, 3).join(', ')}${dirty.length > 3 ? ', …' : ''}): the sync applies commits, not a work tree` };
   return { head };
+}
+
+/** HEAD must be origin's main: the ref compared with is named, and what to do next. */
+async function notRemoteTip(git: Git, mainBranch: string, head: string): Promise<string | undefined> {
+  const ref = `${MAIN_REMOTE}/${mainBranch}`;
+  const tip = await git.resolve(`refs/remotes/${ref}`);
+  const local = `or run rollgate sync --local to sync the local ${mainBranch} instead (a repository without a remote)`;
+  if (!tip) return `there is no ${ref} to compare HEAD ${short(head)} with: the sync applies only the tip of ${ref}, what was pushed. Push ${mainBranch} (git push -u ${MAIN_REMOTE} ${mainBranch}), ${local}`;
+  if (tip === head) return undefined;
+  const todo = (await git.isAncestor(tip, head))
+    ? `Push it first (git push ${MAIN_REMOTE} HEAD:${mainBranch}, or a PR), ${local}`
+    : (await git.isAncestor(head, tip))
+      ? `Update first (git switch ${mainBranch} && git pull), ${local}`
+      : `Check out ${ref} (git switch ${mainBranch} && git pull) or push your commits to it, ${local}`;
+  return `HEAD ${short(head)} is not the tip of ${ref} (${short(tip)}): the sync applies only what ${ref} has. ${todo}`;
+}
+
+/** `--local`: HEAD must be this clone's own main. */
+async function notLocalTip(git: Git, mainBranch: string, head: string): Promise<string | undefined> {
+  const tip = await git.resolve(`refs/heads/${mainBranch}`);
+  if (!tip) return `there is no local branch ${mainBranch}: --local syncs the tip of the local ${mainBranch}`;
+  if (tip !== head) return `HEAD ${short(head)} is not the tip of the local ${mainBranch} (${short(tip)}): --local syncs only the local ${mainBranch}. Switch to it (git switch ${mainBranch})`;
+  return undefined;
 }
 
 /**
@@ -80,7 +113,8 @@ export async function planEnvironment(store: FlagStore, desired: DesiredFlag[], 
  * newer change.
  */
 export async function runSync(req: SyncRequest): Promise<EnvResult[]> {
-  const { head, refusal } = req.mode === 'apply' ? await refuseRun(req.git, req.mainBranch) : { head: await req.git.head(), refusal: undefined };
+  // A dry run answers as the real run would: refused for the same reasons, with the plan beside them.
+  const { head, refusal } = req.mode === 'check' ? { head: await req.git.head(), refusal: undefined } : await refuseRun(req.git, req.mainBranch, req.main);
   const results: EnvResult[] = [];
   for (const env of req.envs) {
     const store = req.openStore(env);
@@ -89,10 +123,6 @@ export async function runSync(req: SyncRequest): Promise<EnvResult[]> {
     const todo = touched(plan);
     if (req.mode === 'check') {
       results.push({ plan, status: drifted(plan) ? 'drift' : 'in-sync', writes: 0 });
-      continue;
-    }
-    if (req.mode === 'dry-run') {
-      results.push({ plan, status: 'planned', writes: 0 });
       continue;
     }
     if (refusal) {
@@ -107,6 +137,10 @@ export async function runSync(req: SyncRequest): Promise<EnvResult[]> {
         writes: 0,
         reason: `the store was last synced from ${short(recordedSha)}, which is not an ancestor of HEAD ${short(head)}: a newer commit has been applied (or this clone lacks history: fetch with depth 0)`,
       });
+      continue;
+    }
+    if (req.mode === 'dry-run') {
+      results.push({ plan, status: 'planned', writes: 0 });
       continue;
     }
     try {
