@@ -1,3 +1,5 @@
+import type { FlagState } from '../sync/desired.ts';
+
 /** A strategy of one feature in one Unleash environment, as the export and the Admin API give it. */
 export interface UnleashStrategy {
   id: string;
@@ -8,6 +10,21 @@ export interface UnleashStrategy {
   segments?: number[];
   variants?: { name: string }[];
   disabled?: boolean;
+}
+
+/** rollgate's strategy as Unleash takes it in a write or an import: the flag's group, without an id. */
+export interface RolloutStrategy {
+  name: 'flexibleRollout';
+  constraints: [];
+  parameters: { rollout: string; stickiness: string; groupId: string };
+}
+
+/**
+ * The one strategy rollgate writes for a flag's state, whether one flag at a time or in a
+ * batch import: flexibleRollout at the percentage, on the stickiness attribute and group.
+ */
+export function rolloutStrategy(to: Pick<FlagState, 'percentage' | 'stickiness' | 'groupId'>): RolloutStrategy {
+  return { name: 'flexibleRollout', constraints: [], parameters: { rollout: String(to.percentage), stickiness: to.stickiness, groupId: to.groupId } };
 }
 
 export interface Classified {

@@ -3,7 +3,8 @@ import type { FlagChange } from '../sync/plan.ts';
 import type { HttpClient } from '../http/client.ts';
 import { ApplyError, readBackFailed, StoreError, type ApplyStats, type FlagStore, type Recorded } from './port.ts';
 import { runInFlight, type FlagWork } from './in-flight.ts';
-import { classify, type UnleashStrategy } from './unleash-strategies.ts';
+import { chunked, IMPORT_CHUNK, importBody, newFeature } from './unleash-import.ts';
+import { classify, rolloutStrategy, type UnleashStrategy } from './unleash-strategies.ts';
 
 export interface UnleashSettings {
   project: string;
@@ -20,6 +21,9 @@ export interface UnleashSettings {
  * description, sent in one PATCH, must stay below that. About 3,000 keys of 30 characters.
  */
 const MAX_DESCRIPTION = 100_000;
+
+/** Statuses with which Unleash refuses a whole import before writing anything (bad data or token kind, no permission, no such route, too large). */
+const REFUSED = [400, 403, 404, 413];
 
 /** The state feature's description: the record in one line (flag keys hold neither commas nor spaces). */
 export function describeState(environment: string, record: Recorded): string {
@@ -101,7 +105,8 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
       };
       // Turning off goes first: orphans, then the flags rollouts name.
       const offFirst: FlagWork[] = plan.orphans.filter((o) => o.steps.length > 0).map((o) => ({ key: o.key, run: () => write('POST', `${env(o.key)}/off`) }));
-      const work: FlagWork[] = [...offFirst, ...plan.changes.filter((c) => c.steps.length > 0).map((c) => ({ key: c.key, run: () => applyOne(c) }))];
+      const pending = plan.changes.filter((c) => c.steps.length > 0);
+      const keys = [...offFirst.map((w) => w.key), ...pending.map((c) => c.key)];
       /** The state feature's description as last read or written; undefined while the feature does not exist. */
       let current = await readDescription();
       const before: Recorded = current === undefined ? { managed: [] } : parseState(current);
@@ -113,25 +118,37 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
       }
       // Record a key before its flag is first written: a run that stops halfway then never leaves a flag the next run does not know is its own.
       const unrecorded = new Set(plan.managed.filter((k) => !before.managed.includes(k)));
-      if (work.some((w) => unrecorded.has(w.key))) {
+      if (keys.some((k) => unrecorded.has(k))) {
         try {
           await writeRecord(ahead);
         } catch (error) {
-          throw new ApplyError(`recording the flags about to be managed in ${stateFeature} failed: ${(error as Error).message}`, [], stateFeature, work.map((w) => w.key));
+          throw new ApplyError(`recording the flags about to be managed in ${stateFeature} failed: ${(error as Error).message}`, [], stateFeature, keys);
         }
       }
       const applied: string[] = [];
-      // Flags in parallel, each flag's own writes in order; every orphan is off before any named flag is written.
-      for (const phase of [offFirst, work.slice(offFirst.length)]) {
-        const { failed } = await runInFlight(phase, inFlight, (key) => {
-          applied.push(key);
-          progress?.(applied.length, work.length);
-        });
-        if (failed) {
-          const done = new Set(applied);
-          throw new ApplyError(`${failed.key}: ${(failed.error as Error).message}`, applied, failed.key, work.filter((w) => !done.has(w.key)).map((w) => w.key));
-        }
+      const done = (key: string) => {
+        applied.push(key);
+        progress?.(applied.length, keys.length);
+      };
+      const stop = (key: string, message: string) => {
+        const finished = new Set(applied);
+        return new ApplyError(`${key}: ${message}`, applied, key, keys.filter((k) => !finished.has(k)));
+      };
+      // Every orphan is off before any named flag is written.
+      const off = await runInFlight(offFirst, inFlight, done);
+      if (off.failed) throw stop(off.failed.key, (off.failed.error as Error).message);
+      // Flags Unleash does not have yet are imported in batches (nothing made by hand to keep there); the rest one flag at a time.
+      const fresh = pending.filter((c) => !c.from && c.steps.includes('create'));
+      const imported = new Set(fresh.length > 0 && (await importsAllowed()) ? fresh : []);
+      const oneByOne = pending.filter((c) => !imported.has(c));
+      let importRefused = false;
+      for (const chunk of chunked([...imported], IMPORT_CHUNK)) {
+        if (await importChunk(chunk)) for (const c of chunk) done(c.key);
+        else oneByOne.push(...chunk);
       }
+      // Flags in parallel, each flag's own writes in order.
+      const named = await runInFlight(oneByOne.map((c) => ({ key: c.key, run: () => applyOne(c) })), inFlight, done);
+      if (named.failed) throw stop(named.failed.key, (named.failed.error as Error).message);
       if (readBack) {
         const wrong = readBack(await this.read([...plan.changes.map((c) => c.key), ...plan.orphans.map((o) => o.key)]));
         if (wrong.length) throw readBackFailed(wrong, applied);
@@ -153,16 +170,29 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
         current = description;
       }
 
+      /**
+       * Imports new flags in one request: true when Unleash took them, false when it refused the
+       * request as a whole (a 4xx: it imports in one transaction, so nothing was written) and the
+       * flags go one at a time instead, as do the later chunks. Anything else stops the run.
+       */
+      async function importChunk(chunk: FlagChange[]): Promise<boolean> {
+        if (importRefused) return false;
+        try {
+          const { status } = await write('POST', '/api/admin/features-batch/import', importBody(project, environment, chunk), REFUSED);
+          importRefused = status >= 400;
+          return !importRefused;
+        } catch (error) {
+          throw stop(chunk[0].key, `importing ${chunk.length} new flag(s) (${chunk[0].key} to ${chunk[chunk.length - 1].key}) failed: ${(error as Error).message}; Unleash imports a request in one transaction, so the rerun finds these flags either all created or none, and finishes them`);
+        }
+      }
+
       async function applyOne(change: FlagChange): Promise<void> {
         const steps = new Set(change.steps);
-        if (steps.has('create')) {
-          await write('POST', `/api/admin/projects/${encodeURIComponent(project)}/features`, { name: change.key, type: 'release', description: `Managed by rollgate (rollout ${change.rollout}); edit the rollout file, not this flag.` }, [409]);
-        }
+        if (steps.has('create')) await write('POST', `/api/admin/projects/${encodeURIComponent(project)}/features`, newFeature(change), [409]);
         // Turning off goes first, turning on last: the new percentage is never served from an old strategy.
         if (steps.has('disable')) await write('POST', `${env(change.key)}/off`);
         if (steps.has('create') || steps.has('set-percentage') || steps.has('set-stickiness')) {
-          const parameters = { rollout: String(change.to.percentage), stickiness: change.to.stickiness, groupId: change.to.groupId };
-          const strategy = { name: 'flexibleRollout', constraints: [], parameters };
+          const strategy = rolloutStrategy(change.to);
           // Only rollgate's own strategy is rewritten, keeping what was added to it by hand; other strategies stay (reported as drift).
           const { mine: keep, duplicates: extra } = classify(change.key, known.get(change.key) ?? (steps.has('create') ? [] : await strategiesOf(change.key)));
           if (keep) await write('PUT', `${env(change.key)}/strategies/${encodeURIComponent(keep.id)}`, { ...strategy, constraints: keep.constraints ?? [], segments: keep.segments ?? [], variants: keep.variants ?? [], disabled: keep.disabled ?? false, ...(keep.title ? { title: keep.title } : {}) });
@@ -173,6 +203,20 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
       }
     },
   };
+
+  /**
+   * Unleash refuses the batch import to admin API tokens (any Unleash 5+, open source too); a
+   * personal access token or a service account's token may import. Such a token is a user's,
+   * so Unleash names the user's id; an API token has none. Asked only when there are new flags.
+   */
+  async function importsAllowed(): Promise<boolean> {
+    try {
+      const { body } = await http.request<{ user?: { id?: unknown } }>('GET', '/api/admin/user');
+      return typeof body?.user?.id === 'number';
+    } catch {
+      return false;
+    }
+  }
 
   async function readDescription(): Promise<string | undefined> {
     const { status, body } = await http.request<{ description?: string | null }>('GET', feature(stateFeature), undefined, [404]);
