@@ -30,12 +30,13 @@ export const CLIENT_JS = String.raw`(function () {
       var points = d.points.concat([{ x: Math.max(t.now, last.x), y: last.y, stage: last.stage, sha: 'now' }]);
       return { label: d.label, data: points, stepped: 'before', borderColor: color(i), backgroundColor: color(i), pointRadius: 4, borderWidth: 2 };
     });
+    var first = Math.min.apply(null, datasets.map(function (d) { return d.data[0].x; }).concat([t.now]));
     new Chart(document.getElementById(t.canvas), {
       type: 'line',
       data: { datasets: datasets },
       options: {
         scales: {
-          x: { type: 'linear', ticks: { maxTicksLimit: 6, callback: function (v) { return when(v); } } },
+          x: { type: 'linear', min: first, max: t.now, ticks: { maxTicksLimit: 6, callback: function (v) { return when(v); } } },
           y: { min: 0, max: 100, title: { display: true, text: 'stage %' } }
         },
         plugins: {

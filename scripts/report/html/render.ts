@@ -33,7 +33,11 @@ export function chartData(site: SiteData): ChartData {
 }
 
 const short = (sha: string) => `<code>${h(sha.slice(0, 7))}</code>`;
-const time = (iso: string) => `<time datetime="${h(iso)}">${h(iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}</time>`;
+/** A git or ISO date as one reader's form: UTC to the minute. */
+const time = (iso: string) => {
+  const ms = Date.parse(iso);
+  return `<time datetime="${h(iso)}">${h(Number.isNaN(ms) ? iso : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`)}</time>`;
+};
 const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(4).replace(/\.?0+$/, ''));
 const DECISION_CLASS: Record<GateReport['decision'], string> = { GO: 'go', 'NO-GO': 'nogo', CONDITIONAL: 'conditional', INCONCLUSIVE: 'inconclusive' };
 
