@@ -96,7 +96,7 @@ describe('sync to the flagd file (the embedded default)', () => {
     repo.commit('rollout/checkout.yaml', setStage('staging', 'full'), 'On a branch');
     const branch = sync(repo.dir);
     expect(branch.code).toBe(1);
-    expect(branch.out.environments[0].reason).toContain('is not the tip of main');
+    expect(branch.out.environments[0].reason).toContain('is not the tip of origin/main');
     repo.git('checkout', '-q', 'main');
     writeFileSync(join(repo.dir, 'rollout', 'checkout.yaml'), setStage('staging', 'full')(readFileSync(join(repo.dir, 'rollout', 'checkout.yaml'), 'utf8')));
     const dirty = sync(repo.dir);
