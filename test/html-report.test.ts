@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GateReport } from '../scripts/gates/report.ts';
+import { gitAt } from '../scripts/git/simple-git.ts';
+import { renderGateMarkdown } from '../scripts/report/gate.ts';
 import { criterionChart, stageChart } from '../scripts/report/mermaid.ts';
+import { rolloutTimeline } from '../scripts/report/timeline.ts';
+import { validateRepository } from '../scripts/rules/validate-repository.ts';
 import { withTrailers } from '../scripts/rollback/trailers.ts';
 import { ROOT, rollgate } from './helpers/cli.ts';
 import { repoFrom, setStage } from './helpers/git.ts';
@@ -204,6 +209,21 @@ describe('rollgate report --out DIR in Chromium', () => {
       expect(blocks.some((b) => b.includes('bar [0.4, 1]'))).toBe(true);
       for (const [i, b] of blocks.entries()) {
         const drawn = await mermaidRender(mermaidPage, b, `gate${i}`);
+        expect(drawn, b).toMatchObject({ ok: true });
+        expect(drawn.marks, b).toBeGreaterThan(3);
+      }
+    });
+
+    it("the gate's markdown with the rollout's timeline: a stage chart per environment from git too", async () => {
+      const r = rollgate(['gate', 'checkout', '--env', 'production', '--metrics', metrics, '--format', 'json', '--dir', repo.dir]);
+      const report = JSON.parse(r.stdout) as GateReport;
+      const timeline = await rolloutTimeline(gitAt(repo.dir), (await validateRepository(repo.dir)).model, 'checkout');
+      const blocks = mermaidBlocks(renderGateMarkdown(report, timeline));
+      const stages = blocks.filter((b) => b.includes('stage % over time'));
+      expect(stages.map((b) => /title "([^"]*)"/.exec(b)![1])).toEqual(['checkout in staging: stage % over time', 'checkout in production: stage % over time']);
+      expect(stages[1]).toContain('line [10, 50, 10, 10]');
+      for (const [i, b] of stages.entries()) {
+        const drawn = await mermaidRender(mermaidPage, b, `gate-stage${i}`);
         expect(drawn, b).toMatchObject({ ok: true });
         expect(drawn.marks, b).toBeGreaterThan(3);
       }

@@ -1,6 +1,7 @@
+import type { ConfigModel } from '../config/model.ts';
 import type { RolloutDocument } from '../config/schema/index.ts';
-import type { Commit } from '../git/port.ts';
-import type { StageChange } from '../git/stage-history.ts';
+import type { Commit, Git } from '../git/port.ts';
+import { stageHistory, type StageChange } from '../git/stage-history.ts';
 import { ALERT_KEY, trailerValues } from '../rollback/trailers.ts';
 
 /** One point of an environment's stage over time. */
@@ -39,6 +40,12 @@ export function timelineOf(doc: RolloutDocument, history: StageChange[]): Timeli
   for (const env of Object.keys(doc.spec.environments)) out[env] = [];
   for (const c of history) (out[c.env] ??= []).push({ date: c.date, stage: c.to, percentage: pct.get(c.to) ?? null, sha: c.sha, subject: c.subject });
   return out;
+}
+
+/** The timeline of the rollout `name` of `model`, from the history of `ref`: what renderGateMarkdown draws as stage charts. */
+export async function rolloutTimeline(git: Git, model: ConfigModel, name: string, ref = 'HEAD'): Promise<Timeline | undefined> {
+  const rollout = model.rolloutByName.get(name);
+  return rollout ? timelineOf(rollout.doc, await stageHistory(git, rollout.file.path, ref)) : undefined;
 }
 
 /** The changes that moved an environment down the stage list, newest first, with their trailers. */
