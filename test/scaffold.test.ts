@@ -272,3 +272,18 @@ describe('rollgate new rollout', () => {
     expect(rollgate(['new', 'rollout'], { cwd: ROOT }).code).toBe(2);
   });
 });
+
+describe('completion of the scaffolding verbs', () => {
+  it('bash completes rollgate new r to rollout, and the options of init and new', () => {
+    const script = rollgate(['completion', 'bash']).stdout;
+    const complete = (...typed: string[]) => {
+      const words = ['rollgate', ...typed];
+      const run = `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _rollgate; printf '%s\\n' "\${COMPREPLY[@]}"`;
+      return execFileSync('bash', ['-c', run], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    };
+    expect(complete('new', 'r')).toEqual(['rollout']);
+    expect(complete('new', 'rollout', 'x', '--st')).toEqual(['--stages']);
+    expect(complete('init', '--fo')).toEqual(['--force', '--format']);
+    expect(complete('sync', '--lo')).toEqual(['--local']);
+  });
+});

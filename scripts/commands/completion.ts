@@ -39,6 +39,7 @@ const WORDS: Record<string, () => string[]> = {
   alerts: () => ['export', 'test'],
   explain: () => allCodes().map((c) => c.code),
   completion: () => [...SHELLS],
+  new: () => ['rollout'],
 };
 
 export function optionsOf(usageText: string): string[] {
