@@ -110,6 +110,83 @@ describe('rollgate rollback --emergency', () => {
   });
 });
 
+describe('rollgate rollback --emergency leaves no branch behind', () => {
+  const branches = (repo: { git(...a: string[]): string }) => repo.git('for-each-ref', '--format=%(refname)', 'refs/heads/rollgate/');
+
+  it('after a rollback that lands', () => {
+    const { repo } = advanced();
+    const r = rollgate(['rollback', 'checkout', '--env', 'production', '--emergency', '--yes', '--dir', repo.dir]);
+    expect(r.code).toBe(0);
+    expect(branches(repo)).toBe('');
+    expect(repo.git('branch', '--list')).toBe('* main');
+  });
+
+  it('after a push origin refuses every time', () => {
+    const { repo } = advanced();
+    const hook = join(repo.origin, 'hooks', 'pre-receive');
+    writeFileSync(hook, '#!/bin/sh\necho "main is protected" >&2\nexit 1\n', { mode: 0o755 });
+    const main = repo.git('ls-remote', 'origin', 'refs/heads/main');
+    const head = repo.head();
+    const r = rollgate(['rollback', 'checkout', '--env', 'production', '--emergency', '--yes', '--dir', repo.dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('rollgate rollback: refused:');
+    expect(branches(repo)).toBe('');
+    expect(repo.git('ls-remote', 'origin', 'refs/heads/main')).toBe(main);
+    expect(repo.head()).toBe(head);
+    expect(percentage(repo.dir)).toBe(50);
+  });
+});
+
+describe('rollgate rollback --no-push', () => {
+  const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)!;
+
+  it('makes the rollback branch locally, pushes nothing, and prints what it would push and how', () => {
+    const { repo } = advanced();
+    const main = repo.git('ls-remote', 'origin', 'refs/heads/main');
+    const r = rollgate(['rollback', 'checkout', '--env', 'production', '--no-push', '--yes', '--reason', 'spike', '--dir', repo.dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const branch = 'rollgate/rollback/checkout/production';
+    const sha = repo.git('rev-parse', branch);
+    expect(repo.git('rev-parse', `${branch}~1`)).toBe(repo.head());
+    expect(repo.git('log', '-1', '--format=%s', branch)).toBe('Revert "Advance checkout in production"');
+    expect(repo.git('diff', '--numstat', 'main', branch)).toBe(`1\t1\t${FILE}`);
+    expect(repo.git('ls-remote', 'origin', `refs/heads/${branch}`)).toBe('');
+    expect(repo.git('ls-remote', 'origin', 'refs/heads/main')).toBe(main);
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(r.stdout).toContain('Roll back checkout in production: staged → canary (50 % → 10 %)');
+    expect(r.stdout).toContain(`branch ${branch} at ${sha.slice(0, 7)} (off origin/main ${repo.head().slice(0, 7)}), not pushed`);
+    expect(r.stdout).toContain(`would push: ${branch} to origin and open a PR of it into main, labelled rollback`);
+    const next = lastLine(r.stdout);
+    expect(next).toBe(`next: git -C ${repo.dir} push --force-with-lease origin ${branch}, then open its PR into main (or run this again without --no-push to do both)`);
+    execFileSync('git', next.slice('next: '.length).split(',')[0].split(' ').slice(1), { stdio: 'pipe' });
+    expect(repo.git('ls-remote', 'origin', `refs/heads/${branch}`).split('\t')[0]).toBe(sha);
+    expect(percentage(repo.dir)).toBe(50);
+  });
+
+  it('with --emergency commits on main here only: no push, no sync, and says how to finish', () => {
+    const { repo } = advanced();
+    const main = repo.git('ls-remote', 'origin', 'refs/heads/main');
+    const r = rollgate(['rollback', 'checkout', '--env', 'production', '--emergency', '--no-push', '--yes', '--dir', repo.dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const head = repo.head();
+    expect(repo.git('log', '-1', '--format=%s')).toBe('Revert "Advance checkout in production"');
+    expect(repo.git('ls-remote', 'origin', 'refs/heads/main')).toBe(main);
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(percentage(repo.dir)).toBe(50);
+    expect(r.stdout).toContain(`committed ${head.slice(0, 7)} on main here, not pushed; production not synced`);
+    expect(r.stdout).toContain(`would push: main ${main.slice(0, 7)}..${head.slice(0, 7)} to origin, then sync production`);
+    expect(repo.git('for-each-ref', '--format=%(refname)', 'refs/heads/rollgate/')).toBe('');
+    const next = lastLine(r.stdout);
+    expect(next).toBe(`next: git -C ${repo.dir} push origin main && rollgate sync --env production --dir ${repo.dir}`);
+    const [push, sync] = next.slice('next: '.length).split(' && ');
+    execFileSync('git', push.split(' ').slice(1), { stdio: 'pipe' });
+    expect(rollgate(sync.split(' ').slice(1)).code).toBe(0);
+    expect(percentage(repo.dir)).toBe(10);
+  });
+});
+
 describe('rollgate rollback (a PR)', () => {
   let github: GitHubServer;
   beforeAll(async () => {

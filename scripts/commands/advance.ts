@@ -3,15 +3,17 @@ import { EditError, setStage } from '../git/edit-stage.ts';
 import { gitAt } from '../git/simple-git.ts';
 import { gitHubFromEnv } from '../github/from-env.ts';
 import { openProvider } from '../metrics/open-provider.ts';
+import { shellWord } from '../report/command-line.ts';
 import { renderGateMarkdown } from '../report/gate.ts';
-import { environmentsOf, environmentsSpec, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
+import { environmentsSpec, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
+import { targetEnv } from './default-env.ts';
 
 export const usage = `rollgate advance ROLLOUT [--env E] [--to STAGE] [--metrics FILE] [--no-push] [--force] [--dir PATH]
 
-Opens the PR that advances ROLLOUT one stage in E (default: the first environment in
-promotion order): a branch off main, a one-line edit of the rollout file (comments and
-layout kept), a commit, a push, and a PR whose body is the gate report with its manual
-checklist. Run again, it updates the same branch and PR instead of opening another.
+Opens the PR that advances ROLLOUT one stage in E (--env may be left out only when the
+rollout is in one environment): a branch off main, a one-line edit of the rollout file
+(comments and layout kept), a commit, a push, and a PR whose body is the gate report with
+its manual checklist. Run again, it updates the same branch and PR instead of opening another.
 On NO-GO it refuses with the reasons and makes no branch.
   --no-push  make the branch and commit locally only
   --force    open the PR on NO-GO too (its report says NO-GO, and the gate check still fails)
@@ -28,7 +30,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const dir = repoDir(io, values.dir);
   const { model } = await loadValidConfig(io, dir);
   const rollout = rolloutArg(model, positionals);
-  const env = environmentsOf(model, values.env)[0];
+  const env = targetEnv(model, rollout, values.env, { verb: 'advance', argv });
   const spec = environmentsSpec(model);
   const git = gitAt(dir);
   const base = (await git.resolve(`refs/remotes/origin/${spec.mainBranch}`)) ? `origin/${spec.mainBranch}` : spec.mainBranch;
@@ -78,17 +80,23 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const title = `Advance ${report.rollout} in ${env}: ${from.stage} → ${to.stage} (${to.percentage} %)`;
   const commit = await git.commitFile(baseSha, path, text, `${title}\n\nGate: ${report.decision}. Opened by rollgate advance.`, branch);
   io.stdout(`${report.decision}: ${title}\nbranch ${branch} at ${commit.slice(0, 7)} (off ${base} ${baseSha.slice(0, 7)})\n`);
-  if (!github) return 0;
+  if (!github) {
+    const git = ['git', ...(values.dir !== undefined ? ['-C', values.dir] : [])].map(shellWord).join(' ');
+    io.stdout(`next: ${git} push --force-with-lease origin ${branch}, then open its PR into ${spec.mainBranch} (or run this again without --no-push to do both)\n`);
+    return 0;
+  }
 
   await git.push(branch);
   const body = `${title}.\n\nThe one-line change below moves \`${path}\`; merging it lets \`rollgate sync\` apply it. To undo after merge: \`git revert\` the merge commit, or \`rollgate rollback ${report.rollout} --env ${env}\`.\n\n${renderGateMarkdown(report)}`;
   if (existing) {
     await github.updatePullRequest(existing.number, { title, body });
-    io.stdout(`updated PR #${existing.number} ${existing.url}\n`);
+    io.stdout(`updated PR #${existing.number} ${existing.url}\nnext: ${prNext(existing.number)}\n`);
   } else {
     const pr = await github.createPullRequest({ title, head: branch, base: spec.mainBranch, body });
     await github.addLabels(pr.number, ['rollgate', 'advance']);
-    io.stdout(`opened PR #${pr.number} ${pr.url}\n`);
+    io.stdout(`opened PR #${pr.number} ${pr.url}\nnext: ${prNext(pr.number)}\n`);
   }
   return 0;
 }
+
+const prNext = (n: number) => `the gate runs on PR #${n}: get its approvals and tick its checks there; merge it on GO and the sync applies it`;

@@ -122,7 +122,10 @@ export async function loadValidConfig(io: Io, dir: string): Promise<Validation> 
 export function environmentsOf(model: ConfigModel, env: string | undefined): string[] {
   const order = model.environments[0]?.doc.spec.promotionOrder ?? [];
   if (env === undefined) return order;
-  if (!order.includes(env)) throw new UsageError(`--env ${env}: no such environment (known: ${order.join(', ')})`);
+  if (!order.includes(env)) {
+    const near = didYouMean(env, order);
+    throw new UsageError(`--env ${env}: no such environment${near ? `; did you mean ${near}?` : ''} (known: ${order.join(', ')})`);
+  }
   return [env];
 }
 
@@ -138,7 +141,10 @@ export function rolloutArg(model: ConfigModel, positionals: string[]) {
   if (positionals.length !== 1) throw new UsageError('give exactly one ROLLOUT');
   const rollout = model.rolloutByName.get(positionals[0]);
   if (!rollout && model.rolloutByName.size === 0) throw new UsageError(`no rollout "${positionals[0]}": the repository has no rollouts yet (rollout/NAME.yaml)`);
-  if (!rollout) throw new UsageError(`no rollout "${positionals[0]}" (known: ${[...model.rolloutByName.keys()].join(', ')})`);
+  if (!rollout) {
+    const near = didYouMean(positionals[0], model.rolloutByName.keys());
+    throw new UsageError(`no rollout "${positionals[0]}"${near ? `; did you mean ${near}?` : ''} (known: ${[...model.rolloutByName.keys()].join(', ')})`);
+  }
   return rollout;
 }
 

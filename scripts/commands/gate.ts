@@ -6,13 +6,15 @@ import { mergeTimesFrom } from '../github/merge-times.ts';
 import { pullRequestFromEvent } from '../github/pr-context.ts';
 import { openProvider } from '../metrics/open-provider.ts';
 import { gateAnnotations, gateMarker, renderGateMarkdown, renderGateText } from '../report/gate.ts';
-import { environmentsOf, formatOf, type Io, loadHeadModel, parse, repoDir, rolloutArg, UsageError } from './common.ts';
+import { formatOf, type Io, loadHeadModel, parse, repoDir, rolloutArg, UsageError } from './common.ts';
+import { targetEnv } from './default-env.ts';
 
 export const usage = `rollgate gate ROLLOUT [--env E] [--to STAGE] [--base REF] [--head REF] [--metrics FILE]
               [--pr N] [--post] [--dir PATH] [--format text|json|markdown]
 
 Evaluates the gate into the next stage (or --to): every criterion measured, the decision
-GO / NO-GO / CONDITIONAL / INCONCLUSIVE with why. With --base (a PR's base branch) the gate
+GO / NO-GO / CONDITIONAL / INCONCLUSIVE with why, where the metrics came from, and the next
+command. --env may be left out when the rollout is in one environment only. With --base (a PR's base branch) the gate
 reads only base, from git objects: stages, the gate, the metric catalog, the provider and
 its token, approver groups, bake history and flag. The PR (HEAD, or --head REF read without
 a checkout) supplies only the intent, and the PR policy is checked here as in \`plan\`:
@@ -36,8 +38,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const git = gitAt(dir);
   if (values.head !== undefined && values.base === undefined) throw new UsageError('--head needs --base: the gate of a PR is read from its base');
   const { model } = await loadHeadModel(io, dir, git, values.head);
-  if (!values.base) rolloutArg(model, positionals);
-  if (values.env !== undefined && !values.base) environmentsOf(model, values.env);
+  // A PR's gate takes --env as given (base decides whether it exists); otherwise the one rule of default-env.ts.
+  const env = values.base && values.env !== undefined ? values.env : targetEnv(model, rolloutArg(model, positionals), values.env, { verb: 'gate', argv });
 
   const prNumber = values.pr !== undefined ? Number(values.pr) : pullRequestFromEvent(io.env);
   if (values.pr !== undefined && !(Number.isInteger(prNumber) && prNumber! > 0)) throw new UsageError(`--pr must be a PR number, got "${values.pr}"`);
@@ -47,7 +49,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   const report = await runGate({
     rollout: positionals[0],
-    ...(values.env !== undefined ? { env: values.env } : {}),
+    env,
     ...(values.to !== undefined ? { to: values.to } : {}),
     ...(values.base !== undefined ? { base: values.base } : {}),
     head: model,
@@ -59,7 +61,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   if (format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
   else if (format === 'markdown') io.stdout(renderGateMarkdown(report));
-  else io.stdout(renderGateText(report));
+  else io.stdout(renderGateText(report, { carried: { dir: values.dir, metrics: values.metrics }, ...(values.to !== undefined ? { to: values.to } : {}), ...(prNumber !== undefined ? { pr: prNumber } : {}) }));
 
   if (values.post && github && pullRequest) {
     const markdown = renderGateMarkdown(report);

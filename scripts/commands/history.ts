@@ -1,6 +1,6 @@
 import { gitAt } from '../git/simple-git.ts';
 import { stageHistory } from '../git/stage-history.ts';
-import { formatOf, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
+import { environmentsOf, formatOf, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
 
 export const usage = `rollgate history ROLLOUT [--env E] [--dir PATH] [--format text|json]
 
@@ -20,6 +20,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { model } = await loadValidConfig(io, dir);
   const rollout = rolloutArg(model, positionals);
   const changes = (await stageHistory(gitAt(dir), rollout.file.path)).filter((c) => !values.env || c.env === values.env);
+  // A reading verb: every environment unless --env. A removed environment's history still shows; a typo says so.
+  if (values.env !== undefined && !changes.length) environmentsOf(model, values.env);
   if (format === 'json') {
     io.stdout(JSON.stringify({ rollout: positionals[0], file: rollout.file.path, changes }, null, 2) + '\n');
     return 0;

@@ -10,14 +10,16 @@ import { ORPHAN_REASON, type SyncPlan } from '../sync/plan.ts';
 import { planEnvironment } from '../sync/sync.ts';
 import { renderStatusMarkdown } from '../report/status.ts';
 import { timelineOf } from '../report/timeline.ts';
-import { environmentsOf, environmentsSpec, formatOf, loadValidConfig, parse, repoDir, type Io } from './common.ts';
+import type { ConfigModel, Located } from '../config/model.ts';
+import { environmentsOf, environmentsSpec, formatOf, loadValidConfig, parse, repoDir, rolloutArg, type Io, UsageError } from './common.ts';
+import { rolloutEnvironments } from './default-env.ts';
 
-export const usage = `rollgate status [--env E] [--dir PATH] [--format text|json|markdown]
+export const usage = `rollgate status [ROLLOUT] [--env E] [--dir PATH] [--format text|json|markdown]
 
-Per rollout and environment: the stage, its percentage, since when (the commit that set
-it), the bake time left, the store's value, and whether the store has drifted. Then the
-flags the store records as managed by rollgate that no rollout names any more (orphans:
-the next sync turns them off).
+Per rollout (or only ROLLOUT) and environment (every one, or only --env): the stage, its
+percentage, since when (the commit that set it), the bake time left, the store's value, and
+whether the store has drifted. Then, without ROLLOUT, the flags the store records as managed
+by rollgate that no rollout names any more (orphans: the next sync turns them off).
 Markdown (for a step summary or a PR comment): the table, then a Mermaid chart per rollout
 and environment of its stage % over time, from git history.
 JSON: {"rollouts": [{"rollout", "env", "stage", "percentage", "since", "sinceCommit",
@@ -26,6 +28,7 @@ JSON: {"rollouts": [{"rollout", "env", "stage", "percentage", "since", "sinceCom
 
 Examples:
   rollgate status
+  rollgate status checkout-v2
   rollgate status --env production --format json
   rollgate status --format markdown >> "$GITHUB_STEP_SUMMARY"`;
 
@@ -61,12 +64,14 @@ export interface OrphanRow {
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(argv, { env: { type: 'string' } });
+  const { values, positionals } = parse(argv, { env: { type: 'string' } }, true);
+  if (positionals.length > 1) throw new UsageError('give at most one ROLLOUT');
   if (values.help) return io.stdout(usage + '\n'), 0;
   const format = formatOf(io, values.format, ['text', 'json', 'markdown']);
   const dir = repoDir(io, values.dir);
   const { model } = await loadValidConfig(io, dir);
-  const envs = environmentsOf(model, values.env);
+  const only = positionals.length ? rolloutArg(model, positionals) : undefined;
+  const envs = only ? onlyIn(model, only, values.env) : environmentsOf(model, values.env);
   const git = gitAt(dir);
   const settings = environmentsSpec(model);
   const histories = new Map(await Promise.all(model.rollouts.map(async (r) => [r.doc.metadata.name, await stageHistory(git, r.file.path)] as const)));
@@ -83,7 +88,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.stderr(`rollgate status: ${env}: store not read: ${error.message}\n`);
     }
     const changes = new Map(plan?.changes.map((c) => [c.key, c]));
-    for (const d of desired.filter((f) => !f.companion)) {
+    for (const d of desired.filter((f) => !f.companion && (!only || f.rollout === only.doc.metadata.name))) {
       const rollout = model.rolloutByName.get(d.rollout)!;
       const entered = enteredCurrentStage(histories.get(d.rollout) ?? [], env);
       const setByCommit = entered?.to === d.stage ? entered : undefined;
@@ -106,7 +111,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         ...(s?.handMade?.length ? { handMade: s.handMade } : {}),
       });
     }
-    for (const o of plan?.orphans ?? []) orphans.push({ env, flag: o.key, store: o.from ? { percentage: o.from.percentage, enabled: o.from.enabled } : null, drift: true });
+    for (const o of only ? [] : (plan?.orphans ?? [])) orphans.push({ env, flag: o.key, store: o.from ? { percentage: o.from.percentage, enabled: o.from.enabled } : null, drift: true });
   }
   if (format === 'json') {
     io.stdout(JSON.stringify({ rollouts: rows, orphans }, null, 2) + '\n');
@@ -173,4 +178,13 @@ function nextStep(doc: RolloutDocument, env: string, spec: EnvironmentsDocument[
     }
   }
   return { stage: next, progression, readyAt: at === null ? null : new Date(at).toISOString(), waitsFor };
+}
+
+/** The environments `rollout` is in (a reading verb shows them all), or --env when it is one of them. */
+function onlyIn(model: ConfigModel, rollout: Located<RolloutDocument>, env: string | undefined): string[] {
+  const own = rolloutEnvironments(model, rollout);
+  if (env === undefined) return own;
+  environmentsOf(model, env);
+  if (!own.includes(env)) throw new UsageError(`${rollout.doc.metadata.name} is not in ${env} (it is in ${own.join(', ') || 'no environment yet'})`);
+  return [env];
 }

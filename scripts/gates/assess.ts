@@ -1,7 +1,9 @@
 import type { RollbackRow } from '../config/schema/index.ts';
 import type { Evidence } from '../metrics/port.ts';
 import type { Metric } from '../config/schema/index.ts';
+import { BUILTIN_UNITS } from './builtins.ts';
 import { judge, threshold } from './criteria.ts';
+import { shownUnit } from './evaluate-gate.ts';
 
 /** `to: previous` in a rollback row: the stage before the current one, wherever the rollout is. */
 export const PREVIOUS = 'previous';
@@ -22,7 +24,8 @@ export interface RowVerdict {
   note?: string;
   /** matched: the condition holds; clear: it does not; unknown: a criterion could not be measured. */
   state: 'matched' | 'clear' | 'unknown' | 'not-applicable';
-  criteria: { name: string; threshold: string; measured?: number; result: string; why: string }[];
+  /** `unit` as a report shows it after a number (`%`, `ms`; empty for counts and ratios); treatment and control for a comparison. */
+  criteria: { name: string; threshold: string; measured?: number; unit?: string; treatment?: number; control?: number; result: string; why: string }[];
 }
 
 /** The matrix's verdict: the first matching row decides; a row that could not be measured above it makes it INCONCLUSIVE. */
@@ -35,6 +38,8 @@ export interface Assessment {
   row?: RowVerdict;
   /** What to do, in words. */
   advice: string;
+  /** Set when the advice is a rollback: where to, and how (`rollgate rollback --emergency` or a PR). */
+  rollback?: { to: string; mode: 'emergency' | 'gradual' };
   rows: RowVerdict[];
 }
 
@@ -53,14 +58,15 @@ export function assess(rollout: { name: string; stages: string[] }, env: string,
     const list = row.when[group] ?? [];
     const judged = list.map((c, i) => {
       const metric = c.metric ? metricOf(c.metric) : undefined;
-      return { c, j: judge(c, measured[index][i], { bad: true, ...(metric ? { metric } : {}) }) };
+      const unit = shownUnit(c.metric ? (BUILTIN_UNITS[c.metric] ?? metric?.unit) : undefined);
+      return { c, unit, j: judge(c, measured[index][i], { bad: true, unit, ...(metric ? { metric } : {}) }) };
     });
     const hits = judged.map(({ j }) => j.result === 'FAIL');
     const unknown = judged.some(({ j }) => j.result === 'INCONCLUSIVE');
     const matched = group === 'any' ? hits.some(Boolean) : hits.every(Boolean) && !unknown;
     const state = matched ? 'matched' : unknown && (group === 'any' || judged.every(({ j }) => j.result !== 'PASS')) ? 'unknown' : 'clear';
     // judge words a matched bad case for gates ("blocker hit"); in the matrix it is a row's condition.
-    return { ...base, state, criteria: judged.map(({ c, j }) => ({ name: c.name ?? c.metric ?? '', threshold: threshold(c), ...(j.measured !== undefined ? { measured: j.measured } : {}), result: j.result === 'FAIL' ? 'MATCH' : j.result === 'PASS' ? 'no match' : 'INCONCLUSIVE', why: j.why.replace(' (blocker hit)', '') })) };
+    return { ...base, state, criteria: judged.map(({ c, unit, j }) => ({ name: c.name ?? c.metric ?? '', threshold: threshold(c), ...(j.measured !== undefined ? { measured: j.measured } : {}), ...(unit ? { unit } : {}), ...(j.treatment !== undefined ? { treatment: j.treatment } : {}), ...(j.control !== undefined ? { control: j.control } : {}), result: j.result === 'FAIL' ? 'MATCH' : j.result === 'PASS' ? 'no match' : 'INCONCLUSIVE', why: j.why.replace(' (blocker hit)', '') })) };
   });
   const first = verdicts.find((v) => v.state === 'matched' || v.state === 'unknown');
   const common = { rollout: rollout.name, env, stage, rows: verdicts };
@@ -69,7 +75,7 @@ export function assess(rollout: { name: string; stages: string[] }, env: string,
   if (first.action === 'monitor') return { ...common, decision: 'no-action', row: first, advice: `${first.severity}: monitor${first.note ? ` — ${first.note}` : ''}` };
   const target = first.to !== undefined ? rollout.stages.indexOf(first.to) : -1;
   if (first.action === 'rollback' && target >= 0 && target < rollout.stages.indexOf(stage)) {
-    return { ...common, decision: 'action', row: first, advice: `${first.severity}: roll back to ${first.to} (${first.mode ?? 'gradual'})${first.note ? ` — ${first.note}` : ''}` };
+    return { ...common, decision: 'action', row: first, rollback: { to: first.to!, mode: first.mode ?? 'gradual' }, advice: `${first.severity}: roll back to ${first.to} (${first.mode ?? 'gradual'})${first.note ? ` — ${first.note}` : ''}` };
   }
   return { ...common, decision: 'action', row: first, advice: `${first.severity}: investigate${first.action === 'rollback' ? (target >= 0 ? ` (already at or below ${first.to}: hold)` : ` (${stage} is the first stage: nothing to go back to: hold)`) : ''}${first.note ? ` — ${first.note}` : ''}` };
 }

@@ -26,9 +26,10 @@ export interface Git {
   listFiles(ref: string, paths: string[]): Promise<string[]>;
   /**
    * Commits `text` as `path` on top of `base` and points `branch` at the commit, without
-   * touching the work tree or the index. Returns the new commit.
+   * touching the work tree or the index. Returns the new commit. Without `branch` no ref
+   * points at it: the caller pushes or merges it by its SHA, and leaves no branch behind.
    */
-  commitFile(base: string, path: string, text: string, message: string, branch: string): Promise<string>;
+  commitFile(base: string, path: string, text: string, message: string, branch?: string): Promise<string>;
   /** Pushes `branch` to origin (force-with-lease: the branch is rollgate's own). */
   push(branch: string): Promise<void>;
   /** Fetches `branch` from origin; returns the commit origin has for it. */

@@ -75,7 +75,7 @@ export function gitAt(dirOf: string): Git {
         const identity = (await git.raw(['config', 'user.email']).catch(() => '')).trim() ? [] : ['-c', 'user.name=rollgate', '-c', 'user.email=rollgate@users.noreply.github.com'];
         const commit = (await git.raw([...identity, 'commit-tree', tree, '-p', base, '-m', message])).trim();
         if (!/^[0-9a-f]{40}$/.test(commit)) throw new Error(`git commit-tree gave no commit: ${commit}`);
-        await git.raw(['update-ref', `refs/heads/${branch}`, commit]);
+        if (branch !== undefined) await git.raw(['update-ref', `refs/heads/${branch}`, commit]);
         return commit;
       } finally {
         await rm(dir, { recursive: true, force: true });

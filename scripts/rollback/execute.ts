@@ -44,15 +44,16 @@ const ATTEMPTS = 4;
  * The emergency path: commit the rollback on top of origin's main and push it (on a
  * rejected push: fetch, redo the edit on the new tip, push again), move the local checkout
  * forward, then sync that environment at once. Git stays the truth: the store only ever
- * gets what main says.
+ * gets what main says. No branch points at the commit while it is pushed: it goes by its SHA,
+ * so nothing is left behind whether the push lands or not.
  */
 export async function emergencyRollback(deps: RollbackDeps, request: RollbackRequest): Promise<EmergencyResult> {
   const { git, mainBranch, path } = deps;
-  if ((await git.currentBranch()) !== mainBranch) throw new RollbackRefused(`the checkout at ${deps.dir} is not on ${mainBranch}: an emergency rollback lands on ${mainBranch} and syncs from it`);
+  await checkoutFollowsOrigin(deps);
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const tip = await git.fetch(mainBranch);
     const { plan, text } = await prepare(git, tip, path, request);
-    const commit = await git.commitFile(tip, path, text, plan.message, 'rollgate/rollback-in-progress');
+    const commit = await git.commitFile(tip, path, text, plan.message);
     if (!(await git.pushCommit(commit, mainBranch))) continue;
     await git.fastForward(commit);
     const { model } = await validateRepository(deps.dir);
@@ -62,16 +63,55 @@ export async function emergencyRollback(deps: RollbackDeps, request: RollbackReq
   throw new RollbackRefused(`origin's ${mainBranch} kept moving: the push was rejected ${ATTEMPTS} times`);
 }
 
+/** A rollback made here only: the commit, the branch that holds it, and the tip of origin's main it is based on. */
+export interface LocalRollback {
+  plan: RollbackPlan;
+  commit: string;
+  branch: string;
+  /** origin's main when it was made: the commit's parent. */
+  base: string;
+}
+
+/**
+ * The emergency commit without pushing (--no-push): on top of origin's main, and the local
+ * main moved forward to it. Nothing is pushed and nothing is synced; pushing main and
+ * running the sync finishes it.
+ */
+export async function emergencyRollbackLocal(deps: RollbackDeps, request: RollbackRequest): Promise<LocalRollback> {
+  const { git, mainBranch, path } = deps;
+  await checkoutFollowsOrigin(deps);
+  const tip = await git.fetch(mainBranch);
+  const { plan, text } = await prepare(git, tip, path, request);
+  const commit = await git.commitFile(tip, path, text, plan.message);
+  await git.fastForward(commit);
+  return { plan, commit, branch: mainBranch, base: tip };
+}
+
+/** The checkout is on main and has nothing origin's main lacks: the emergency commit can land on both. */
+async function checkoutFollowsOrigin(deps: RollbackDeps): Promise<void> {
+  const { git, mainBranch } = deps;
+  if ((await git.currentBranch()) !== mainBranch) throw new RollbackRefused(`the checkout at ${deps.dir} is not on ${mainBranch}: an emergency rollback lands on ${mainBranch} and syncs from it`);
+  const tip = await git.fetch(mainBranch);
+  if (!(await git.isAncestor(await git.head(), tip))) throw new RollbackRefused(`${mainBranch} at ${deps.dir} has commits that origin's ${mainBranch} lacks: push or drop them first (an emergency rollback lands on origin's ${mainBranch})`);
+}
+
 /** The branch a rollback PR of `rollout` in `env` comes from: one per pair, so a second request updates the open PR. */
 export const rollbackBranch = (rollout: string, env: string) => `rollgate/rollback/${rollout}/${env}`;
 
-/** The PR path: a branch off main with the rollback commit, pushed, and a PR labelled rollback (updated if open). */
-export async function rollbackPullRequest(deps: RollbackDeps, github: GitHub, request: RollbackRequest): Promise<{ plan: RollbackPlan; number: number; url: string; created: boolean }> {
+/** The rollback PR's branch, made here: a branch off origin's main with the rollback commit, not pushed (--no-push, and the first step of the PR path). */
+export async function rollbackBranchLocal(deps: RollbackDeps, request: RollbackRequest): Promise<LocalRollback> {
   const { git, mainBranch, path } = deps;
   const tip = await git.fetch(mainBranch);
   const { plan, text } = await prepare(git, tip, path, request);
   const branch = rollbackBranch(plan.rollout, plan.env);
-  await git.commitFile(tip, path, text, plan.message, branch);
+  const commit = await git.commitFile(tip, path, text, plan.message, branch);
+  return { plan, commit, branch, base: tip };
+}
+
+/** The PR path: a branch off main with the rollback commit, pushed, and a PR labelled rollback (updated if open). */
+export async function rollbackPullRequest(deps: RollbackDeps, github: GitHub, request: RollbackRequest): Promise<{ plan: RollbackPlan; number: number; url: string; created: boolean }> {
+  const { git, mainBranch } = deps;
+  const { plan, branch } = await rollbackBranchLocal(deps, request);
   await git.push(branch);
   const title = plan.message.split('\n')[0];
   const body = `${plan.message.split('\n').slice(1).join('\n').trim()}\n\nA rollback needs no gate: merge it and the sync applies it. \`rollgate rollback --emergency\` lands it on ${mainBranch} at once instead.`;
