@@ -197,7 +197,7 @@ describe('rollgate report --out DIR in Chromium', () => {
       const blocks = mermaidBlocks(r.stdout);
       expect(blocks).toHaveLength(2);
       expect(blocks[0]).toContain('title "checkout in staging: stage % over time"');
-      expect(blocks[1]).toContain('line [10, 50, 10, 10]');
+      expect(blocks[1]).toContain('bar [10, 50, 10, 10]');
       for (const [i, b] of blocks.entries()) expect(await mermaidRender(mermaidPage, b, `status${i}`)).toMatchObject({ ok: true, marks: expect.any(Number) });
       for (const [i, b] of blocks.entries()) expect((await mermaidRender(mermaidPage, b, `status-marks${i}`)).marks, b).toBeGreaterThan(3);
     });
@@ -221,7 +221,7 @@ describe('rollgate report --out DIR in Chromium', () => {
       const blocks = mermaidBlocks(renderGateMarkdown(report, timeline));
       const stages = blocks.filter((b) => b.includes('stage % over time'));
       expect(stages.map((b) => /title "([^"]*)"/.exec(b)![1])).toEqual(['checkout in staging: stage % over time', 'checkout in production: stage % over time']);
-      expect(stages[1]).toContain('line [10, 50, 10, 10]');
+      expect(stages[1]).toContain('bar [10, 50, 10, 10]');
       for (const [i, b] of stages.entries()) {
         const drawn = await mermaidRender(mermaidPage, b, `gate-stage${i}`);
         expect(drawn, b).toMatchObject({ ok: true });
@@ -233,14 +233,21 @@ describe('rollgate report --out DIR in Chromium', () => {
       const nasty = 'a "quoted" `tick` ```fence #quot; <script>x</script>\nnew line';
       const charts = [
         stageChart(nasty, 'prod"uction', [{ date: '2026-11-01T00:00:00Z', stage: nasty, percentage: 0.5, sha: 'a', subject: nasty }], '2026-11-02T00:00:00Z')!,
+        // Same day, same stage twice: the axis needs distinct names or it draws the points on one spot.
+        stageChart('r', 'e', ['canary', 'staged', 'canary', 'staged', 'canary'].map((stage, i) => ({ date: `2026-11-01T0${i}:00:00Z`, stage, percentage: stage === 'canary' ? 10 : 50, sha: 'a', subject: '' })), '2026-11-01T09:00:00Z')!,
         criterionChart({ group: 'mustPass', name: nasty, threshold: 'between -0.000000001 and 1e-9', measured: 1e-10, unit: 'ratio', result: 'PASS', why: '', path: [] })!,
         criterionChart({ group: 'mustPass', name: 'x', threshold: '≥ 0.95 × control', measured: 1.02, treatment: 3.06, control: 3, unit: 'percent', result: 'PASS', why: '', path: [] })!,
         criterionChart({ group: 'blockers', name: 'y', threshold: '> 5', measured: -3, unit: 'ms', result: 'PASS', why: '', path: [] })!,
       ];
+      expect(charts[0]).toContain('‹script›x‹/script›');
+      expect(criterionChart({ group: 'mustPass', name: 'e', threshold: '< 1', measured: 0.5, result: 'PASS', why: '', path: [] })).toContain('title "e (#lt; 1): PASS"');
+      expect(charts[1]).toContain('x-axis ["2026-11-01 canary", "2026-11-01 staged", "2026-11-01 canary 02:00", "2026-11-01 staged 03:00", "2026-11-01 canary 04:00", "now"]');
       for (const [i, chart] of charts.entries()) {
         // One opening fence and one closing fence, nothing after it.
         expect(chart.match(/```/g), chart).toHaveLength(2);
         expect(chart).not.toMatch(/e-\d/);
+        // No markup reaches Mermaid: a comparison's < is its entity, a tag's brackets are guillemets.
+        for (const quoted of chart.match(/"[^"\n]*"/g) ?? []) expect(quoted).not.toMatch(/[<>]/);
         const drawn = await mermaidRender(mermaidPage, mermaidBlocks(chart)[0], `nasty${i}`);
         expect(drawn, chart).toMatchObject({ ok: true });
         expect(drawn.marks, chart).toBeGreaterThan(3);
