@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { packageJson } from '../scripts/scaffold/init.ts';
+import { installSource } from '../scripts/scaffold/package-root.ts';
 import { ROOT, rollgate } from './helpers/cli.ts';
 
 /** An empty git repository on main, in a temp folder. */
@@ -49,9 +51,16 @@ const INIT_FILES = [
 ];
 
 describe('rollgate init', () => {
-  it('makes a repository that validates without a warning, whose alert tests pass, and lists what it wrote', () => {
+  // One repository for the tests that only read what init made.
+  let made: { dir: string; out: ReturnType<typeof rollgate> } | undefined;
+  const initialised = () => {
+    if (made) return made;
     const dir = emptyRepo();
-    const r = rollgate(['init'], { cwd: dir });
+    return (made = { dir, out: rollgate(['init'], { cwd: dir }) });
+  };
+
+  it('makes a repository that validates without a warning, whose alert tests pass, and lists what it wrote', () => {
+    const { dir, out: r } = initialised();
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     for (const f of INIT_FILES) {
@@ -75,8 +84,8 @@ describe('rollgate init', () => {
   });
 
   it('every config file starts with the $schema line, pointing into the installed rollgate', () => {
-    const dir = emptyRepo();
-    expect(rollgate(['init'], { cwd: dir }).code).toBe(0);
+    const { dir, out } = initialised();
+    expect(out.code).toBe(0);
     const schemas: Record<string, string> = {
       'rollout/environments.yaml': 'environments',
       'rollout/metrics.yaml': 'metrics',
@@ -91,8 +100,8 @@ describe('rollgate init', () => {
   });
 
   it("copies rollgate's own workflows; validate.yml without the steps that test rollgate itself", () => {
-    const dir = emptyRepo();
-    expect(rollgate(['init'], { cwd: dir }).code).toBe(0);
+    const { dir, out } = initialised();
+    expect(out.code).toBe(0);
     const own = readdirSync(join(ROOT, '.github', 'workflows')).filter((f) => f.endsWith('.yml')).sort();
     expect(readdirSync(join(dir, '.github', 'workflows')).sort()).toEqual(own);
     for (const f of own.filter((x) => x !== 'validate.yml')) expect(readFileSync(join(dir, '.github/workflows', f), 'utf8'), f).toBe(readFileSync(join(ROOT, '.github/workflows', f), 'utf8'));
@@ -140,12 +149,30 @@ describe('rollgate init', () => {
     expect(validate(dir).code).toBe(0);
   });
 
-  it('writes a package.json that installs rollgate when there is none', () => {
-    const dir = emptyRepo();
-    expect(rollgate(['init'], { cwd: dir }).code).toBe(0);
+  it('writes a package.json when there is none; rollgate from a pinned git URL, never a bare registry name', () => {
+    const { dir, out: r } = initialised();
+    expect(r.code).toBe(0);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
-    expect(pkg.devDependencies).toEqual({ rollgate: `^${version}` });
+    expect(pkg.scripts.validate).toBe('rollgate validate');
+    // This checkout has no remote to install rollgate from: package.json names none, and init says what to do.
+    expect(pkg.devDependencies).toBeUndefined();
+    expect(r.stdout).toContain('npm install -D <rollgate: a git URL pinned to a commit>');
+    const pinned = JSON.parse(packageJson('/tmp/My Rollouts', 'git+https://example.com/org/rollgate.git#0123456789abcdef0123456789abcdef01234567').text);
+    expect(pinned).toMatchObject({ name: 'my-rollouts', devDependencies: { rollgate: 'git+https://example.com/org/rollgate.git#0123456789abcdef0123456789abcdef01234567' } });
+  });
+
+  it('the source of a rollgate checkout with a remote: its URL pinned to the commit it runs', () => {
+    const root = emptyRepo();
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=a', '-c', 'user.email=a@example.com', ...args], { encoding: 'utf8' }).trim();
+    git('commit', '-q', '--allow-empty', '-m', 'rollgate');
+    const sha = git('rev-parse', 'HEAD');
+    expect(installSource(root)).toBeUndefined(); // no remote
+    git('remote', 'add', 'origin', 'git@github.com:org/rollgate.git');
+    expect(installSource(root)).toBe(`git+ssh://git@github.com/org/rollgate.git#${sha}`);
+    git('remote', 'set-url', 'origin', 'https://github.com/org/rollgate.git');
+    expect(installSource(root)).toBe(`git+https://github.com/org/rollgate.git#${sha}`);
+    git('remote', 'set-url', 'origin', '/srv/git/rollgate.git');
+    expect(installSource(root)).toBeUndefined(); // a path on this machine reaches no CI runner
   });
 });
 

@@ -1,6 +1,6 @@
 import { ScaffoldError } from '../scaffold/errors.ts';
 import { initFiles } from '../scaffold/init.ts';
-import { packageRoot } from '../scaffold/package-root.ts';
+import { installSource, packageRoot } from '../scaffold/package-root.ts';
 import { renderScaffoldError, renderScaffoldJson, renderScaffoldText } from '../scaffold/report.ts';
 import { initDir } from '../scaffold/where.ts';
 import { conflicts, writeAll } from '../scaffold/write.ts';
@@ -18,7 +18,9 @@ Makes a new repository of rollouts, every file valid as written:
                              and their promtool test (as rollgate new rollout makes them)
   .github/workflows/*.yml    rollgate's own workflows (validate without rollgate's own tests)
   .github/CODEOWNERS         owners of the config (replace your-org)
-  package.json, .gitignore   only where there are none: never overwritten
+  package.json, .gitignore   only where there are none, never overwritten; package.json installs
+                             rollgate from the git remote this rollgate was cloned from, pinned
+                             to its commit (never by a bare registry name)
 The files that exist are listed and nothing is written (exit 1), unless --force; all files
 are written or none. PATH: default the git repository around the working directory, else the
 working directory.
@@ -37,7 +39,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const format = formatOf(io, values.format, ['text', 'json']);
   const dir = initDir(io.cwd, values.dir);
   try {
-    const files = initFiles(packageRoot(), dir);
+    const root = packageRoot();
+    const source = installSource(root);
+    const files = initFiles(root, dir, source);
     const { existing, kept } = conflicts(dir, files);
     if (existing.length && !values.force) {
       throw new ScaffoldError('scaffold/exists', `${existing.length} of its files exist in ${dir}, so init wrote nothing:\n${existing.map((p) => `    ${p}`).join('\n')}`, 'run it in a new repository, or with --force to overwrite them', 1);
@@ -54,7 +58,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
         'npx rollgate validate',
         'git add -A && git commit -m "rollgate init"',
         'npx rollgate sync --local   (no remote yet: syncs the local main; once main is pushed, rollgate sync)',
-        'npm install   (writes package-lock.json, which the workflows\' npm ci needs)',
+        kept.includes('package.json')
+          ? 'make sure package.json installs rollgate (devDependencies): the workflows run npm ci and npx rollgate'
+          : source
+            ? 'npm install   (writes package-lock.json, which the workflows\' npm ci needs)'
+            : 'npm install -D <rollgate: a git URL pinned to a commit>   (package.json names no rollgate yet: the workflows run npm ci and npx rollgate)',
         'rollgate new rollout NAME --stages 0,1,5,25,100   (your first rollout)',
       ],
     };

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ScaffoldError } from './errors.ts';
@@ -14,5 +15,20 @@ export function packageRoot(from = import.meta.dirname): string {
   }
 }
 
-/** The rollgate version the files are made with. */
-export const packageVersion = (root: string) => (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+/**
+ * Where this rollgate can be installed from by another repository: its git checkout's origin,
+ * pinned to the commit it runs (`git+URL#SHA`). Undefined when rollgate is not a checkout with
+ * a remote (e.g. installed under node_modules, where git would answer for the enclosing project).
+ */
+export function installSource(root: string): string | undefined {
+  if (!existsSync(join(root, '.git'))) return undefined;
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const url = git('remote', 'get-url', 'origin');
+    const sha = git('rev-parse', 'HEAD');
+    if (!/^(https:\/\/|ssh:\/\/|git@)/.test(url)) return undefined;
+    return `git+${url.startsWith('git@') ? `ssh://${url.replace(':', '/')}` : url}#${sha}`;
+  } catch {
+    return undefined;
+  }
+}
