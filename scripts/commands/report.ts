@@ -43,8 +43,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     gatesNote: noGates
       ? 'not evaluated (--no-gates): run rollgate gate ROLLOUT --env E for a verdict'
       : values.metrics !== undefined
-        ? `evaluated at ${new Date(io.now()).toISOString()} from the metrics file ${values.metrics}`
-        : `evaluated at ${new Date(io.now()).toISOString()} with each environment's metrics provider`,
+        ? `evaluated now from the metrics file ${values.metrics}`
+        : "evaluated now with each environment's metrics provider",
   });
   const out = resolve(io.cwd, values.out);
   let files: string[];

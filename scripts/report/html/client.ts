@@ -63,6 +63,8 @@ section { background: #fff; border: 1px solid #e5e7eb; border-radius: 8px; paddi
 h2 { margin-top: 0; }
 .meta, .note { color: #6b7280; }
 header .meta { color: #d1d5db; }
+header code { background: #374151; color: #f9fafb; }
+td time { white-space: nowrap; }
 .chart { position: relative; height: 260px; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
