@@ -237,6 +237,28 @@ describe('rollgate new rollout', () => {
     expect(rollgate(['alerts', 'test'], { cwd: dir }).code).toBe(0);
   });
 
+  it('a catalog without an error or latency metric: a manual check in each gate and a placeholder alert, still valid', () => {
+    const dir = emptyRepo();
+    const templates = join(ROOT, 'scripts', 'scaffold', 'templates');
+    mkdirSync(join(dir, 'rollout'));
+    mkdirSync(join(dir, 'alerts'));
+    cpSync(join(templates, 'rollout', 'environments.yaml'), join(dir, 'rollout', 'environments.yaml'));
+    cpSync(join(templates, 'alerts', 'channels.yaml'), join(dir, 'alerts', 'channels.yaml'));
+    const metrics = readFileSync(join(templates, 'rollout', 'metrics.yaml'), 'utf8');
+    writeFileSync(join(dir, 'rollout', 'metrics.yaml'), metrics.slice(0, metrics.indexOf('    error_rate:')) + '    queue_depth:\n      unit: count\n      query: max(queue_depth{env="{{env}}"})\n');
+    const r = rollgate(['new', 'rollout', 'batch-jobs', '--stages', '0,25,100'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = parse(readFileSync(join(dir, 'rollout/batch-jobs.yaml'), 'utf8'));
+    expect(doc.spec.gates.full).toMatchObject({ mustPass: [{ check: expect.stringContaining('batch-jobs') }] });
+    expect(doc.spec.rollback).toBeUndefined();
+    const alerts = parse(readFileSync(join(dir, 'alerts/batch-jobs.yaml'), 'utf8'));
+    expect(alerts.spec.rules.map((x: { name: string }) => x.name)).toEqual(['batch_jobs_placeholder']);
+    const v = validate(dir);
+    expect(v.out.diagnostics).toEqual([]);
+    expect(rollgate(['alerts', 'test'], { cwd: dir }).code).toBe(0);
+  });
+
   it.each(['Checkout', 'checkout_v2', '-checkout', 'checkout-', 'a'.repeat(64), 'constructor'])('NAME %j is refused with its code, exit 2, nothing written', (name) => {
     const dir = refusing();
     const before = snapshot(dir);

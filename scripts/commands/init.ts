@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ScaffoldError } from '../scaffold/errors.ts';
 import { initFiles } from '../scaffold/init.ts';
 import { installSource, packageRoot } from '../scaffold/package-root.ts';
@@ -55,6 +57,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       written,
       kept,
       next: [
+        ...(existsSync(join(dir, '.git')) ? [] : ['git init -b main']),
         'npx rollgate validate',
         'git add -A && git commit -m "rollgate init"',
         'npx rollgate sync --local   (no remote yet: syncs the local main; once main is pushed, rollgate sync)',
