@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rollgate, ROOT, tempRepo } from './helpers/cli.ts';
 import { repoFrom, setStage } from './helpers/git.ts';
+import { seedRepo } from './helpers/seed-repo.ts';
 
 // One rule for every verb that takes --env: an acting or evaluating verb (gate, advance, assess,
 // rollback) takes the rollout's only environment and refuses when it is in several; a reading
@@ -146,5 +147,27 @@ describe('a rollout in no environment', () => {
     const r = rollgate(['gate', 'checkout', '--dir', repo.dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`checkout is in no environment yet: add one under spec.environments in ${FILE}`);
+  });
+});
+
+describe('status ROLLOUT', () => {
+  const repo = seedRepo();
+
+  it('shows that rollout in every environment it is in, and no other rollout', () => {
+    const r = json(['status', 'qb-td-calculator-v2', '--dir', repo.dir]);
+    expect(r.code).toBe(0);
+    expect(r.out.rollouts.map((x: { rollout: string; env: string }) => `${x.rollout} ${x.env}`)).toEqual(['qb-td-calculator-v2 staging', 'qb-td-calculator-v2 production']);
+    expect(r.out.orphans).toEqual([]);
+    const text = rollgate(['status', 'qb-td-calculator-v2', '--env', 'staging', '--dir', repo.dir]);
+    expect(text.stdout).toMatch(/\nqb-td-calculator-v2 +staging +canary +10 /);
+    expect(text.stdout).not.toContain('production');
+    expect(text.stdout).not.toContain('cohort-analyzer');
+  });
+
+  it('an unknown ROLLOUT is a usage error with the nearest name', () => {
+    const r = rollgate(['status', 'qb-td-calculator', '--dir', repo.dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('rollgate status: no rollout "qb-td-calculator"; did you mean qb-td-calculator-v2? (known: ');
+    expect(r.stdout).toBe('');
   });
 });
