@@ -20,12 +20,23 @@ describe('rollgate explain', () => {
     expect([...sections.keys()]).toEqual(codes.map((c) => c.code));
   });
 
-  it.each(codes.map((c) => [c.code, c] as const))('%s: severity, description, and the corpus example', (code, info) => {
+  it.each(codes.map((c) => [c.code, c] as const))('%s: severity, description, a bad example and a good one', (code, info) => {
     const section = sections.get(code)!;
     expect(section).toContain(`${code} (${info.severity}, `);
     expect(section).toContain(info.description);
     if (inCorpus.has(code)) expect(section).toMatch(new RegExp(`Example: test/fixtures/invalid/[\\w-]+ \\(.*\\)\\n\\n\\S+:\\d+:\\d+ ${info.severity} ${code}\\n`));
-    else expect(section).toContain('No example in the bad-input corpus');
+    else expect(section).toMatch(/^Example \(not in the bad-input corpus\):\n\n {2}\S/m);
+    // The fix: the same place fixed (a changed line marked +, or the line removed), or the fix in words.
+    const good = section.slice(section.indexOf('\nGood'));
+    expect(section, code).toContain('\nGood');
+    expect(good, code).toMatch(/^\+ +\d+ \| |^ {7}\| \(lines? [\d–]+ removed\)$|^Good[^\n]*:\n\n {2}\S/m);
+  });
+
+  it('the good example: the corpus line fixed, from the minimal repository', () => {
+    expect(sections.get('gate/unknown-metric')).toContain('Good (test/fixtures/valid/minimal/rollout/checkout.yaml):\n\n    31 |         atLeast: 1\n    32 |         criteria:\n+   33 |           - metric: latency_p95_ms\n');
+    expect(sections.get('yaml/duplicate-key')).toContain('       | (line 13 removed)\n');
+    expect(sections.get('rollout/duplicate-name')).toContain('Good (test/fixtures/invalid/46-duplicate-rollout/good/rollout/search.yaml):');
+    expect(sections.get('repo/singleton')).toContain('  move the channels of alerts/team-channels.yaml into alerts/channels.yaml');
   });
 
   it('shows the offending line with a caret under the column', () => {

@@ -4,12 +4,13 @@
 // and nothing may crash.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { isAlias, isCollection, parseDocument, visit, type Node } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../scripts/config/parse.ts';
+import { validateRepository } from '../scripts/rules/validate-repository.ts';
 import { ROOT, type CliResult } from './helpers/cli.ts';
 
 const MINIMAL = join(ROOT, 'test', 'fixtures', 'valid', 'minimal');
@@ -30,6 +31,8 @@ interface Expected {
 
 interface Case {
   description: string;
+  /** The fix in words, where it is not a file of the case (`rollgate explain` shows it). */
+  fix?: string;
   expect: Expected[];
   /** Paths deleted from the copy of the minimal repository before the overlay. */
   remove?: string[];
@@ -116,7 +119,7 @@ function prepare(name: string, c: Case): { repo: string; secrets: string[] } {
   const repo = tempDir();
   cpSync(MINIMAL, repo, { recursive: true });
   for (const path of c.remove ?? []) rmSync(join(repo, path), { recursive: true, force: true });
-  cpSync(join(INVALID, name), repo, { recursive: true, filter: (src) => basename(src) !== 'case.json' });
+  cpSync(join(INVALID, name), repo, { recursive: true, filter: (src) => basename(src) !== 'case.json' && src !== join(INVALID, name, 'good') });
   const secrets = c.generate ? GENERATORS[c.generate](repo) : [];
   return { repo, secrets };
 }
@@ -262,6 +265,30 @@ describe.concurrent.each(CASES)('%s', (name) => {
     for (const e of c.expect) expect(markdown).toContain(`| \`${e.file}\` | ${e.line}:${e.col} | \`${e.code}\` |`);
     for (const secret of secrets) expect(result.stdout + result.stderr + markdown).not.toContain(secret);
     expect(result.code).toBe(1);
+  });
+});
+
+describe('the good example of every case (what rollgate explain shows as the fix)', () => {
+  const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
+
+  it.each(CASES)('%s: each expectation has a fixed file or the fix in words', (name) => {
+    const c = readCase(name);
+    for (const e of c.expect) {
+      const fixed = isFile(join(INVALID, name, 'good', e.file)) || (isFile(join(INVALID, name, e.file)) && isFile(join(MINIMAL, e.file)));
+      expect(fixed || Boolean(c.fix), `${name}: ${e.code} at ${e.file}`).toBe(true);
+    }
+  });
+
+  // A file the case changed is fixed by the minimal repository's (valid: tested above); a new
+  // file by the case's good/ one, which must validate beside the minimal repository.
+  it.each(CASES.filter((n) => existsSync(join(INVALID, n, 'good'))))('%s: good/ validates with no error', async (name) => {
+    const repo = tempDir();
+    cpSync(MINIMAL, repo, { recursive: true });
+    cpSync(join(INVALID, name, 'good'), repo, { recursive: true });
+    const v = await validateRepository(repo);
+    expect(v.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const codes = new Set(readCase(name).expect.map((e) => e.code));
+    expect(v.diagnostics.filter((d) => codes.has(d.code))).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { didYouMean } from '../config/did-you-mean.ts';
 import { allCodes, renderExplain, type CorpusCase } from '../rules/explain.ts';
 import { parse, UsageError, type Io } from './common.ts';
@@ -7,8 +7,9 @@ import { parse, UsageError, type Io } from './common.ts';
 export const usage = `rollgate explain [CODE…]
 
 What a diagnostic code checks, its severity and when it runs (reading a file, one file,
-across files), and a bad example from rollgate's bad-input corpus (test/fixtures/invalid):
-the file, the line it points at, and the hint. Without a CODE, lists every code.
+across files), a bad example from rollgate's bad-input corpus (test/fixtures/invalid):
+the file, the line it points at and the hint, and the good example: the same place fixed.
+Without a CODE, lists every code.
 
 Examples:
   rollgate explain gate/unknown-metric
@@ -48,14 +49,20 @@ function readCorpus(): CorpusCase[] {
     .flatMap((name) => {
       const caseFile = join(invalid, name, 'case.json');
       if (!existsSync(caseFile)) return [];
-      const c = JSON.parse(readFileSync(caseFile, 'utf8')) as Omit<CorpusCase, 'name' | 'files'> & { generate?: string };
+      const c = JSON.parse(readFileSync(caseFile, 'utf8')) as Omit<CorpusCase, 'name' | 'files' | 'good'> & { generate?: string };
       const files = new Map<string, string>();
+      const good = new Map<string, { text: string; from: string }>();
+      const isFile = (p: string) => Boolean(statSync(p, { throwIfNoEntry: false })?.isFile());
       // A case overlays the minimal repository: a file it does not hold is the minimal one,
-      // unless the corpus test generates it.
+      // unless the corpus test generates it. Fixed, a file is the case's good/ one, or else
+      // the minimal repository's (which validates clean).
       for (const e of c.expect) {
-        const path = [join(invalid, name, e.file), ...(c.generate ? [] : [join(minimal, e.file)])].find((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
+        const own = join(invalid, name, e.file);
+        const path = [own, ...(c.generate ? [] : [join(minimal, e.file)])].find(isFile);
         if (path) files.set(e.file, readFileSync(path, 'utf8'));
+        const fixed = [join(invalid, name, 'good', e.file), ...(isFile(own) ? [join(minimal, e.file)] : [])].find(isFile);
+        if (fixed) good.set(e.file, { text: readFileSync(fixed, 'utf8'), from: relative(root, fixed).split(sep).join('/') });
       }
-      return [{ name, description: c.description, expect: c.expect, files }];
+      return [{ name, description: c.description, expect: c.expect, files, good, ...(c.fix ? { fix: c.fix } : {}) }];
     });
 }

@@ -7,6 +7,7 @@ import { suggestion } from './did-you-mean.ts';
 import { knownKeysAt } from './schema-keys.ts';
 import { API_VERSION, DURATION_PATTERN, KIND_NAMES, KINDS, RESERVED_KEYS, type Kind } from './schema/index.ts';
 import { locate, nodeAt, offsetPosition, type Path, type SourceFile } from './source.ts';
+import { salvage } from './salvage.ts';
 import { bytePosition, firstInvalidUtf8 } from './utf8.ts';
 import { coreSchemaProblems, readingRisk } from './yaml-core.ts';
 
@@ -17,7 +18,7 @@ export const MAX_ALIAS_COUNT = 100;
 
 export type Parsed =
   | { ok: true; kind: Kind; file: SourceFile; value: unknown; diagnostics: Diagnostic[] }
-  | { ok: false; file?: SourceFile; diagnostics: Diagnostic[] };
+  | { ok: false; file?: SourceFile; diagnostics: Diagnostic[]; kind?: Kind; value?: unknown; dropped?: Path[] };
 
 const YAML_CODES: Record<string, string> = {
   DUPLICATE_KEY: 'yaml/duplicate-key',
@@ -111,6 +112,11 @@ function parseChecked(path: string, bytes: Uint8Array): Parsed {
       if (issue.path.length === 1 && issue.path[0] === 'apiVersion') continue; // reported above
       diagnostics.push(...issueDiagnostics(file, kind, object, issue));
     }
+  }
+  if (!result.success) {
+    // The rules still read what the schema accepts: the document without the items in error.
+    const partial = salvage(kind, KINDS[kind].schema, object, result.error.issues);
+    return { ok: false, file, diagnostics, ...(partial ? { kind, value: partial.value, dropped: partial.dropped } : {}) };
   }
   if (diagnostics.length) return { ok: false, file, diagnostics };
   return { ok: true, kind, file, value: result.data, diagnostics };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { buildModel } from '../config/model.ts';
 import { MAX_FILE_BYTES, parseConfig, tooLarge } from '../config/parse.ts';
 import type { Kind } from '../config/schema/index.ts';
+import type { Path } from '../config/source.ts';
 import type { Diagnostic } from '../report/diagnostic.ts';
 import { FILE_RULES } from './index.ts';
 import { runRules } from './rule.ts';
@@ -14,7 +15,10 @@ export interface FileResult {
   /** The document passed its schema and joins the model. */
   ok: boolean;
   kind?: Kind;
+  /** The document; when it did not pass its schema, what is left without the items in error (the rules read it, commands do not). */
   value?: unknown;
+  /** Where those items are in the file (salvage.ts). */
+  dropped?: Path[];
   /** The decoded text, when the file has diagnostics (for positions and source lines); otherwise read again on demand. */
   text?: string;
   diagnostics: Diagnostic[];
@@ -40,6 +44,11 @@ export const hashBytes = (bytes: Uint8Array) => createHash('sha256').update(byte
 /** bytes → document → schema → the rules that need only this document. */
 export function checkFile(path: string, bytes: Uint8Array): FileResult {
   const parsed = parseConfig(path, bytes);
+  if (!parsed.ok && parsed.kind && parsed.file) {
+    const { kind, file, value, dropped } = parsed;
+    const diagnostics = [...parsed.diagnostics, ...runRules(buildModel([{ kind, file, value, dropped }]), FILE_RULES)];
+    return { path, ok: false, kind, value, dropped, text: file.text, diagnostics };
+  }
   if (!parsed.ok) return { path, ok: false, text: parsed.file?.text, diagnostics: parsed.diagnostics };
   const diagnostics = [...parsed.diagnostics, ...runRules(buildModel([parsed]), FILE_RULES)];
   return { path, ok: true, kind: parsed.kind, value: parsed.value, text: diagnostics.length ? parsed.file.text : undefined, diagnostics };

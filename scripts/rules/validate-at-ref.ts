@@ -1,4 +1,4 @@
-import { buildModel, type ConfigModel } from '../config/model.ts';
+import type { ConfigModel } from '../config/model.ts';
 import { lazySourceFile } from '../config/parse.ts';
 import { CONFIG_DIRS } from '../config/discover.ts';
 import type { Kind, RolloutDocument } from '../config/schema/index.ts';
@@ -6,6 +6,7 @@ import type { Git } from '../git/port.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../report/diagnostic.ts';
 import { checkFile } from './check-file.ts';
 import { REPOSITORY_RULES } from './index.ts';
+import { models, type Loaded } from './validate-repository.ts';
 import { runRules } from './rule.ts';
 
 export interface RefValidation {
@@ -29,18 +30,18 @@ export async function validateAt(git: Git, ref: string): Promise<RefValidation> 
   const files = (await git.listFiles(sha, CONFIG_DIRS)).filter(isConfigFile).sort();
   const texts = await Promise.all(files.map((f) => git.show(sha, f)));
   const diagnostics: Diagnostic[] = [];
-  const documents: { kind: Kind; file: ReturnType<typeof lazySourceFile>; value: unknown }[] = [];
+  const documents: Loaded[] = [];
   const incomplete = new Set<Kind | '*'>();
   for (const [i, path] of files.entries()) {
     const text = texts[i];
     if (text === undefined) continue;
     const r = checkFile(path, Buffer.from(text));
     diagnostics.push(...r.diagnostics);
-    if (r.ok && r.kind) documents.push({ kind: r.kind, file: lazySourceFile(path, text), value: r.value });
+    if (r.kind && r.value !== undefined) documents.push({ kind: r.kind, file: lazySourceFile(path, text), value: r.value, ...(r.ok ? {} : { dropped: r.dropped ?? [] }) });
     else incomplete.add('*');
   }
-  const model = buildModel(documents, incomplete);
-  diagnostics.push(...runRules(model, REPOSITORY_RULES));
+  const { model, rulesModel } = models(documents, incomplete);
+  diagnostics.push(...runRules(rulesModel, REPOSITORY_RULES));
   return { ok: !hasErrors(diagnostics), sha, diagnostics: sortDiagnostics(diagnostics), model };
 }
 

@@ -4,6 +4,7 @@ import { discoverConfig } from '../config/discover.ts';
 import { buildModel, type ConfigModel } from '../config/model.ts';
 import { lazySourceFile } from '../config/parse.ts';
 import { KIND_NAMES, type Kind } from '../config/schema/index.ts';
+import type { Path, SourceFile } from '../config/source.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../report/diagnostic.ts';
 import { lookupCache, type CacheOptions } from './check-cache.ts';
 import { startCheckPool, type PoolOptions } from './check-pool.ts';
@@ -44,16 +45,16 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   const results = cache ? found.files.map((path) => cache.hits.get(path) ?? byFile.get(path)!) : fresh;
   const diagnostics: Diagnostic[] = [...found.diagnostics];
   const sources = new Map<string, string>();
-  const documents: { kind: Kind; file: ReturnType<typeof lazySourceFile>; value: unknown }[] = [];
+  const documents: Loaded[] = [];
   const incomplete = new Set<Kind | '*'>();
   for (const r of results) {
     diagnostics.push(...r.diagnostics);
     if (r.text !== undefined) sources.set(r.path, r.text);
-    if (r.ok && r.kind) documents.push({ kind: r.kind, file: lazySourceFile(r.path, r.text ?? (() => readFileSync(join(dir, r.path), 'utf8'))), value: r.value });
+    if (r.kind && r.value !== undefined) documents.push({ kind: r.kind, file: lazySourceFile(r.path, r.text ?? (() => readFileSync(join(dir, r.path), 'utf8'))), value: r.value, ...(r.ok ? {} : { dropped: r.dropped ?? [] }) });
     else if (!r.ok) incomplete.add(kindOfBroken(r.text));
   }
-  const model = buildModel(documents, incomplete);
-  diagnostics.push(...runRules(model, REPOSITORY_RULES));
+  const { model, rulesModel } = models(documents, incomplete);
+  diagnostics.push(...runRules(rulesModel, REPOSITORY_RULES));
   // Source lines for the reporters: only files with diagnostics, and only files rollgate read.
   const byPath = new Map(documents.map((d) => [d.file.path, d.file]));
   for (const d of diagnostics) if (!sources.has(d.file) && byPath.has(d.file)) sources.set(d.file, byPath.get(d.file)!.text);
@@ -61,6 +62,26 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   // In-file suppressions (warnings only, with a reason): read the text of files with warnings.
   const { kept, suppressed } = applySuppressions(diagnostics, (file) => sources.get(file) ?? byPath.get(file)?.text);
   return { ok: !hasErrors(kept), diagnostics: sortDiagnostics(kept), files: found.files.length + refused, model, sources, checked: todo.length, suppressed };
+}
+
+/** A document that passed its schema, or what is left of one that did not (`dropped` set). */
+export interface Loaded {
+  kind: Kind;
+  file: SourceFile;
+  value: unknown;
+  dropped?: Path[];
+}
+
+/**
+ * Two models of the same documents. The rules read every document, a partial one without its
+ * items in error (every error found in one run). Commands read only documents that passed
+ * their schema, as before: a partial one counts as a file that failed to load.
+ */
+export function models(documents: Loaded[], incomplete: Set<Kind | '*'>): { model: ConfigModel; rulesModel: ConfigModel } {
+  const partial = documents.filter((d) => d.dropped);
+  const rulesModel = buildModel(documents, incomplete);
+  if (!partial.length) return { model: rulesModel, rulesModel };
+  return { model: buildModel(documents.filter((d) => !d.dropped), [...incomplete, ...partial.map((d) => d.kind)]), rulesModel };
 }
 
 /** The kind a file that failed to load meant to be, read off its `kind:` line; '*' when unclear. */

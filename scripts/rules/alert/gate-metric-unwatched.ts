@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
-import { BUILTIN_METRICS } from '../../config/model.ts';
+import { BUILTIN_METRICS, isComplete, isWhole } from '../../config/model.ts';
 import type { Metric } from '../../config/schema/index.ts';
 import { templatesOf } from '../../metrics/catalog.ts';
 import { renderTemplate, SAMPLE_VALUES } from '../../metrics/template.ts';
@@ -13,9 +13,12 @@ export const gateMetricUnwatched: Rule = {
   description: "Every metric a rollout's gates measure has at least one alert in that rollout's alert files: a rule on the metric, or raw PromQL that selects one of its series",
   check({ model, report }) {
     // Indexed once: a lookup per rollout would be quadratic in a repository of thousands.
+    if (!isComplete(model, 'AlertRules')) return; // an alert file failed to load: it may watch them
     const watchedBy = new Map<string, { metrics: Set<string>; exprs: string[] }>();
+    const partlyLoaded = new Set<string>();
     for (const a of model.alertRules) {
       if (!a.doc.spec.rollout) continue;
+      if (!isWhole(a, 'spec', 'rules')) partlyLoaded.add(a.doc.spec.rollout); // a rule that failed its schema may watch them
       const entry = watchedBy.get(a.doc.spec.rollout) ?? { metrics: new Set<string>(), exprs: [] };
       for (const r of a.doc.spec.rules) {
         if (r.when.metric !== undefined) entry.metrics.add(r.when.metric);
@@ -33,6 +36,7 @@ export const gateMetricUnwatched: Rule = {
       return found;
     };
     for (const { file, doc } of model.rollouts) {
+      if (partlyLoaded.has(doc.metadata.name)) continue;
       const watched = watchedBy.get(doc.metadata.name);
       // Parsed only for rollouts that need it: most gate metrics have a rule of their own.
       let rawSeries: Set<string> | undefined;

@@ -1,4 +1,5 @@
 import { suggestion } from '../../config/did-you-mean.ts';
+import { hasAllStages, mayBeStage } from '../../config/model.ts';
 import type { Rule } from '../rule.ts';
 
 export const alertRollbackStage: Rule = {
@@ -14,8 +15,8 @@ export const alertRollbackStage: Rule = {
       doc.spec.rules.forEach((rule, i) => {
         const to = rule.onFire?.rollback?.to;
         const path = ['spec', 'rules', i, 'onFire', 'rollback', 'to'];
-        if (to !== undefined && !names.includes(to)) report({ file, path, message: `rollback to unknown stage "${to}" of ${rollout.doc.metadata.name}`, hint: suggestion(to, names) || `stages: ${names.join(', ')}` });
-        else if (to !== undefined && to === names.at(-1)) report({ file, path, message: `rollback to "${to}", the last stage of ${rollout.doc.metadata.name}, would move the rollout up`, hint: 'roll back to an earlier stage, or leave `to` out for the stage before the current one' });
+        if (to !== undefined && !mayBeStage(rollout, to)) report({ file, path, message: `rollback to unknown stage "${to}" of ${rollout.doc.metadata.name}`, hint: suggestion(to, names) || `stages: ${names.join(', ')}` });
+        else if (to !== undefined && to === names.at(-1) && hasAllStages(rollout)) report({ file, path, message: `rollback to "${to}", the last stage of ${rollout.doc.metadata.name}, would move the rollout up`, hint: 'roll back to an earlier stage, or leave `to` out for the stage before the current one' });
       });
     }
   },

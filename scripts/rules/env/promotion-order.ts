@@ -7,11 +7,13 @@ export const promotionOrder: Rule = {
   scope: 'file',
   description: 'promotionOrder lists every environment exactly once',
   check({ model, report }) {
-    for (const { file, doc } of model.environments) {
+    for (const { file, doc, dropped } of model.environments) {
       const declared = Object.keys(doc.spec.environments);
+      // An environment whose settings failed their schema is declared all the same.
+      const failed = new Set((dropped ?? []).filter((p) => p[1] === 'environments').map((p) => String(p[2])));
       const seen = new Set<string>();
       doc.spec.promotionOrder.forEach((env, i) => {
-        if (!declared.includes(env)) report({ file, path: ['spec', 'promotionOrder', i], message: `unknown environment "${env}" in promotionOrder`, hint: suggestion(env, declared) || `environments: ${declared.join(', ')}` });
+        if (!declared.includes(env) && !failed.has(env)) report({ file, path: ['spec', 'promotionOrder', i], message: `unknown environment "${env}" in promotionOrder`, hint: suggestion(env, declared) || `environments: ${declared.join(', ')}` });
         else if (seen.has(env)) report({ file, path: ['spec', 'promotionOrder', i], message: `"${env}" is listed twice`, hint: 'list each environment once' });
         seen.add(env);
       });

@@ -1,3 +1,4 @@
+import { hasAllStages } from '../../config/model.ts';
 import type { Rule } from '../rule.ts';
 
 export const rollbackNotLower: Rule = {
@@ -6,7 +7,7 @@ export const rollbackNotLower: Rule = {
   scope: 'file',
   description: 'A rollback row moves down: its `to` is below every stage it applies `during`, and never the last stage',
   check({ model, report }) {
-    for (const { file, doc } of model.rollouts) {
+    for (const { file, doc } of model.rollouts.filter(hasAllStages)) {
       const index = new Map(doc.spec.stages.map((s, i) => [s.name, i]));
       const last = doc.spec.stages.at(-1)!.name;
       (doc.spec.rollback ?? []).forEach((row, r) => {
