@@ -14,6 +14,8 @@ import { formatOf, parse, repoDir, textStyle, threadsFrom, UsageError, type Io }
 export const usage = `rollgate validate [FILE…] [--dir PATH] [--format text|json|github] [--quiet] [--max-warnings N] [--no-cache]
 
 Checks every file under rollout/ and alerts/: YAML, schema, and the rules across files.
+Every error in one run: a schema error inside one item (a stage, a gate criterion, a
+metric, an alert rule, a channel…) drops that item only, and the rules check the rest.
 With FILEs (paths from the working directory, as an editor or pre-commit passes them) it
 reports only those files' problems; the rules across files still read the whole repository.
   --quiet           errors only
