@@ -16,6 +16,7 @@ import { fakeGit } from './helpers/fake-git.ts';
 import { FaultyProxy, isWrite, type Exchange } from './helpers/faulty-proxy.ts';
 import { startPostgres, type Postgres } from './helpers/postgres.ts';
 import { startUnleash, type Unleash } from './helpers/unleash.ts';
+import { personalAccessToken } from './helpers/unleash-pat.ts';
 
 let pg: Postgres;
 let unleash: Unleash;
@@ -36,16 +37,6 @@ afterAll(async () => {
   await unleash?.stop();
   pg?.stop();
 });
-
-/** Signs in as the admin user Unleash creates on an empty database and makes a PAT, as a person would in Unleash's UI. */
-async function personalAccessToken(url: string): Promise<string> {
-  const login = await fetch(`${url}/auth/simple/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'unleash4all' }) });
-  expect(login.status).toBe(200);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const created = await fetch(`${url}/api/admin/user/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ description: `rollgate-${randomBytes(4).toString('hex')}`, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }) });
-  expect(created.status).toBe(201);
-  return ((await created.json()) as { secret: string }).secret;
-}
 
 const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
   const r = await fetch(unleash.url + path, { method, headers: { authorization: unleash.token, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -55,6 +55,8 @@ interface ExportBody {
  * 100 % one. Only the features it is given are touched; an orphan is turned off in this
  * environment, its strategy kept. The record — the applied SHA and the keys rollgate manages
  * in this environment — is the description of `stateFeature`, a feature that is never enabled.
+ * Flags Unleash does not have yet are created through its batch import, when the token may
+ * import (see unleash-import.ts); the others, one flag at a time.
  */
 export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagStore {
   const { project, environment, stateFeature, inFlight = 8 } = settings;
