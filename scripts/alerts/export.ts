@@ -96,11 +96,23 @@ export function prometheusRules(model: ConfigModel, alerts: Located<AlertRulesDo
   }
   const annotations = annotationsOf(alerts, rule);
   const of = (expr: string, labels: Record<string, string>): PrometheusRule => ({ alert: rule.name, expr, ...(rule.when.for ? { for: rule.when.for } : {}), labels, annotations });
-  if (rule.when.expr !== undefined) return [of(rule.when.expr.trim(), { ...base, ...tail })];
+  if (rule.when.expr !== undefined) return [of(scopedExpr(rule.when.expr.trim(), rule.environments), { ...base, ...tail })];
   if (!rollout) throw new ExportError(`${alerts.file.path}: rule "${rule.name}" uses metric "${rule.when.metric}", whose query needs {{flag}}: give the file a spec.rollout`);
-  return environmentsOf(model, rollout.doc.spec.environments).map((env) =>
+  const scope = rule.environments;
+  return environmentsOf(model, rollout.doc.spec.environments).filter((env) => !scope || scope.includes(env)).map((env) =>
     of(conditionExpr(model, rule, rollout.doc.spec.flag, env, alerts.file.path), { ...base, [LABELS.env]: env, ...tail }),
   );
+}
+
+/**
+ * A raw expr kept to results whose `env` label is one of `environments`: `and on(env)` with a
+ * one-sample vector per environment, so the rule cannot fire (or page) anywhere else, and a
+ * result without an env label never fires. Unscoped, the expr as written.
+ */
+export function scopedExpr(expr: string, environments: string[] | undefined): string {
+  if (!environments?.length) return expr;
+  const allowed = [...new Set(environments)].map((env) => `label_replace(vector(1), "${LABELS.env}", "${env}", "", "")`).join(' or ');
+  return `(${expr}) and on(${LABELS.env}) (${allowed})`;
 }
 
 /** The rollout's environments in promotion order, then any the order does not list. */
@@ -131,6 +143,7 @@ export function conditionExpr(model: ConfigModel, rule: AlertRule, flag: string,
   if (when.between) return `(${q} >= ${num(when.between[0])}) <= ${num(when.between[1])}`;
   if (when.outside) return `(${q} < ${num(when.outside[0])} or ${q} > ${num(when.outside[1])})`;
   // Both queries aggregate to one label-less sample, so one-to-one division matches them.
+  if (when.vsBaseline?.noIncrease || when.vsBaseline?.noDecrease) throw new ExportError(`${where}: rule "${rule.name}": noIncrease/noDecrease says when not to alert; write the bad case (op: '>', ratio: 1)`);
   if (when.vsBaseline) return `${q} / ${query('control')} ${when.vsBaseline.op} ${num(when.vsBaseline.ratio)}`;
   throw new ExportError(`${where}: rule "${rule.name}": metric "${when.metric}" has no comparison`);
 }

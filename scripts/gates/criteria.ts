@@ -19,7 +19,12 @@ export function threshold(c: Criterion): string {
   if (c.check !== undefined) return 'manual check';
   if (c.between) return `between ${c.between[0]} and ${c.between[1]}`;
   if (c.outside) return `outside ${c.outside[0]}–${c.outside[1]}`;
-  if (c.vsBaseline) return `${SHOW_OP[c.vsBaseline.op]} ${c.vsBaseline.ratio} × ${c.vsBaseline.from === 'history' ? 'baseline from history' : 'control'}`;
+  if (c.vsBaseline) {
+    const baseline = c.vsBaseline.from === 'history' ? 'baseline from history' : 'control';
+    const direction = baselineDirection(c);
+    if (direction) return `no ${direction} over ${baseline}`;
+    return `${SHOW_OP[c.vsBaseline.op]} ${c.vsBaseline.ratio} × ${baseline}`;
+  }
   return `${SHOW_OP[c.op!]} ${c.value}`;
 }
 
@@ -29,6 +34,11 @@ export function holds(c: Criterion, value: number): boolean {
   if (c.outside) return value < c.outside[0] || value > c.outside[1];
   if (c.vsBaseline) return OPS[c.vsBaseline.op](value, c.vsBaseline.ratio);
   return OPS[c.op!](value, c.value!);
+}
+
+/** `increase` for vsBaseline noIncrease, `decrease` for noDecrease: "not shown worse" rather than "shown within a ratio". */
+export function baselineDirection(c: Criterion): 'increase' | 'decrease' | undefined {
+  return c.vsBaseline?.noIncrease ? 'increase' : c.vsBaseline?.noDecrease ? 'decrease' : undefined;
 }
 
 export interface Judged {
@@ -86,6 +96,17 @@ export function judge(c: Criterion, evidence: Evidence[], options: JudgeOptions)
   if (c.vsBaseline) {
     const b = sides[1];
     const from = c.vsBaseline.from === 'history' ? 'baseline (history)' : 'control';
+    const direction = baselineDirection(c);
+    if (direction && t.counts && b.counts && !c.for) {
+      // "No increase": FAIL only when an increase is shown (the whole interval beyond 1), else
+      // PASS — minSamples above keeps a handful of requests from passing on a wide interval.
+      const cs = ratioSequence(asCounts(t.counts), asCounts(b.counts), { level });
+      const ratio = cs.estimate ?? NaN;
+      const shown = decide(cs, direction === 'increase' ? { op: '>', value: 1 } : { op: '<', value: 1 });
+      const result: Result = cs.estimate === null ? 'INCONCLUSIVE' : shown === 'PASS' ? 'FAIL' : 'PASS';
+      const words = result === 'INCONCLUSIVE' ? 'no events in either arm: nothing to compare' : result === 'FAIL' ? `wholly ${direction === 'increase' ? 'above' : 'below'} 1: ${direction === 'increase' ? 'an increase' : 'a decrease'} is shown` : `${direction === 'increase' ? 'an increase' : 'a decrease'} is not shown`;
+      return { result, measured: ratio, treatment: t.value, control: b.value, ...withSamples, interval: [cs.lower, cs.upper], method: `${cs.method} ${pct(level)}`, why: `treatment ${fmt(t.value)}${u} ÷ ${from} ${fmt(b.value)}${u} = ${fmt(ratio)}, ${pct(level)} interval ${fmt(cs.lower)}–${fmt(cs.upper)}: ${words}` };
+    }
     if (t.counts && b.counts && !c.for && isInequality(c.vsBaseline.op)) {
       const cs = ratioSequence(asCounts(t.counts), asCounts(b.counts), { level });
       const holdsAll = decide(cs, { op: c.vsBaseline.op, value: c.vsBaseline.ratio });
@@ -95,7 +116,8 @@ export function judge(c: Criterion, evidence: Evidence[], options: JudgeOptions)
     if (b.value === 0) return { result: 'INCONCLUSIVE', treatment: t.value, control: 0, ...withSamples, why: `${from} is 0: there is no baseline to compare with` };
     const ratio = t.value / b.value;
     const match = holds(c, ratio);
-    return { result: verdict(match ? 'PASS' : 'FAIL'), measured: ratio, treatment: t.value, control: b.value, ...withSamples, method: 'point estimate', why: `treatment ${fmt(t.value)}${u} ÷ ${from} ${fmt(b.value)}${u} = ${fmt(ratio)}, ${match ? '' : 'not '}${threshold(c)} (point estimate)${bad && match ? ' (blocker hit)' : ''}` };
+    const said = direction ? `${match ? 'no' : direction === 'increase' ? 'an' : 'a'} ${direction}` : `${match ? '' : 'not '}${threshold(c)}`;
+    return { result: verdict(match ? 'PASS' : 'FAIL'), measured: ratio, treatment: t.value, control: b.value, ...withSamples, method: 'point estimate', why: `treatment ${fmt(t.value)}${u} ÷ ${from} ${fmt(b.value)}${u} = ${fmt(ratio)}, ${said} (point estimate)${bad && match ? ' (blocker hit)' : ''}` };
   }
 
   if (t.counts && !c.for && (c.between || c.outside || isInequality(c.op))) {

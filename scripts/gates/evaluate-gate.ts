@@ -9,6 +9,7 @@ import { BUILTIN_UNITS } from './builtins.ts';
 import { judge, threshold } from './criteria.ts';
 import { decide } from './decide.ts';
 import { gatherEvidence, type MeasureContext } from './evidence.ts';
+import { unitLabel } from './units.ts';
 import type { CriterionReport, GateReport, Group } from './report.ts';
 
 /** Asked for a gate that does not exist: a stage that is not ahead, an unknown environment. */
@@ -75,7 +76,9 @@ export async function evaluateGate(input: GateInput): Promise<GateReport> {
       return { group: item.group, name, check: c.check, threshold: 'manual check', result: ticked ? 'PASS' : 'PENDING', why: ticked ? 'ticked in the PR' : 'not ticked yet', path: item.path };
     }
     const metric = input.model.metricCatalog.get(c.metric!)?.metric;
-    const unit = BUILTIN_UNITS[c.metric!] ?? metric?.unit;
+    const declared = BUILTIN_UNITS[c.metric!] ?? metric?.unit;
+    // Reports show the unit after each number: `USD`, `per search`, not `currency:USD`.
+    const unit = declared === undefined ? undefined : unitLabel(declared);
     const window = c.window ?? metric?.defaultWindow;
     const judged = judge(c, measured[i], { bad: item.group === 'blockers', unit: shownUnit(unit), ...(metric ? { metric } : {}) });
     return { group: item.group, name, metric: c.metric, unit, threshold: threshold(c), ...(window && !BUILTIN_UNITS[c.metric!] ? { window } : {}), ...(c.for ? { for: c.for } : {}), ...judged, path: item.path };
@@ -148,7 +151,7 @@ export async function runBounded<T>(tasks: (() => Promise<T>)[], limit: number):
 
 /** A unit as it follows a number in a report. */
 export function shownUnit(unit: string | undefined): string {
-  return unit === 'percent' ? '%' : unit === 'count' || unit === 'ratio' || unit === undefined ? '' : unit;
+  return unit === 'percent' ? '%' : unit === 'count' || unit === 'ratio' || unit === undefined ? '' : unitLabel(unit);
 }
 
 export type { MeasureContext };

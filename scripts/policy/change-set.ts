@@ -1,6 +1,7 @@
 import type { ConfigModel, Located } from '../config/model.ts';
 import type { Path, SourceFile } from '../config/source.ts';
 import type { RolloutDocument } from '../config/schema/index.ts';
+import { extendsChain } from '../config/schema/gate-extends.ts';
 import { diffPaths, showPath } from './diff.ts';
 import { describeExposure, exposureChanges, type ExposureChange } from './exposure.ts';
 
@@ -172,7 +173,16 @@ function rolloutDiff(b: RolloutDocument, head: Located<RolloutDocument>, exposur
         }
         break;
       }
-      case 'gates': {
+      case 'sharedGates': {
+        // A shared gate is part of every gate that extends it: a change to it changes those gates.
+        const name = key === undefined ? undefined : String(key);
+        const stages = [...new Set([...stagesExtending(b, name), ...stagesExtending(h, name)])];
+        for (const stage of stages) if (first(`gate:${stage}`)) out.push(at('gate', `gate into ${stage} changed (through shared gate ${name})`, path.slice(0, 3), { stage }));
+        if (!stages.length && first(`shared:${name}`)) out.push(at('rollout-settings', `${name === undefined ? 'shared gates' : `shared gate ${name}`} changed; no gate extends ${name === undefined ? 'them' : 'it'}`, path.slice(0, 3)));
+        break;
+      }
+      case 'gates':
+      case 'writtenGates': {
         const stage = key === undefined ? '*' : String(key);
         if (first(`gate:${stage}`)) out.push(at('gate', stage === '*' ? 'gates changed' : `gate into ${stage} ${b.spec.gates?.[stage] === undefined ? 'added' : h.spec.gates?.[stage] === undefined ? 'removed' : 'changed'}`, h.spec.gates?.[stage] ? ['spec', 'gates', stage] : ['spec', 'gates'], stage === '*' ? {} : { stage }));
         break;
@@ -191,6 +201,14 @@ function rolloutDiff(b: RolloutDocument, head: Located<RolloutDocument>, exposur
     }
   }
   return out;
+}
+
+/** Stages whose gate extends shared gate `name`, directly or through another (every stage with a gate when `name` is undefined). */
+function stagesExtending(d: RolloutDocument, name: string | undefined): string[] {
+  const shared = d.spec.sharedGates ?? {};
+  return Object.entries(d.spec.writtenGates ?? {})
+    .filter(([, gate]) => name === undefined ? gate.extends !== undefined : extendsChain(gate, shared).chain.includes(name))
+    .map(([stage]) => stage);
 }
 
 function catalogChanges(base: ConfigModel, head: ConfigModel): Change[] {

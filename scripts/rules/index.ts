@@ -8,14 +8,18 @@ import { alertPromqlType } from './alert/promql-type.ts';
 import { alertRollbackStage } from './alert/rollback-stage.ts';
 import { runbookRequired } from './alert/runbook-required.ts';
 import { unknownChannel } from './alert/unknown-channel.ts';
+import { alertUnknownEnvironment } from './alert/unknown-environment.ts';
 import { metricsSettings } from './env/metrics-settings.ts';
 import { promotionOrder } from './env/promotion-order.ts';
 import { configOwners } from './env/config-owners.ts';
 import { storeSettings } from './env/store-settings.ts';
 import { atLeast } from './gate/at-least.ts';
+import { baselineDirection } from './gate/baseline-direction.ts';
 import { baselineVariant } from './gate/baseline-variant.ts';
 import { boundsOrder } from './gate/bounds-order.ts';
 import { criterionShape } from './gate/criterion-shape.ts';
+import { extendsCycle } from './gate/extends-cycle.ts';
+import { extendsUnknown } from './gate/extends-unknown.ts';
 import { forShape } from './gate/for-shape.ts';
 import { gateFirstStage } from './gate/first-stage.ts';
 import { minSamples } from './gate/min-samples.ts';
@@ -66,12 +70,15 @@ export const RULES: readonly Rule[] = [
   // gates and the rollback matrix
   gateUnknownStage,
   gateFirstStage,
+  extendsUnknown,
+  extendsCycle,
   criterionShape,
   unknownMetric,
   boundsOrder,
   atLeast,
   unknownApproverGroup,
   baselineVariant,
+  baselineDirection,
   minSamples,
   forShape,
   rollbackUnknownStage,
@@ -93,6 +100,7 @@ export const RULES: readonly Rule[] = [
   pagingRequired,
   duplicateAlertName,
   alertUnknownRollout,
+  alertUnknownEnvironment,
   alertRollbackStage,
   alertPromqlSyntax,
   alertPromqlType,

@@ -15,8 +15,12 @@ export interface Comparison {
 export function rolloutCriteria(rollout: Located<RolloutDocument>): Comparison[] {
   const { file, doc } = rollout;
   const out: Comparison[] = [];
-  for (const [stage, gate] of Object.entries(doc.spec.gates ?? {})) {
-    const base = ['spec', 'gates', stage];
+  // Gates as written: an inherited criterion is checked once, where its shared gate says it.
+  const written = [
+    ...Object.entries(doc.spec.sharedGates ?? {}).map(([name, gate]) => ({ base: ['spec', 'sharedGates', name], gate })),
+    ...Object.entries(doc.spec.writtenGates ?? doc.spec.gates ?? {}).map(([stage, gate]) => ({ base: ['spec', 'gates', stage], gate })),
+  ];
+  for (const { base, gate } of written) {
     (gate.mustPass ?? []).forEach((c, i) => out.push({ file, path: [...base, 'mustPass', i], where: 'gate', value: c, rollout }));
     (gate.shouldPass?.criteria ?? []).forEach((c, i) => out.push({ file, path: [...base, 'shouldPass', 'criteria', i], where: 'gate', value: c, rollout }));
     (gate.blockers ?? []).forEach((c, i) => out.push({ file, path: [...base, 'blockers', i], where: 'gate', value: c, rollout }));

@@ -14,6 +14,11 @@ export const alertRule = z
     name: snakeName.describe('Alert name, unique across alert files'),
     severity,
     when: alertCondition,
+    environments: z
+      .array(kebabName)
+      .min(1)
+      .optional()
+      .describe('Only in these environments (default: every environment): a metric condition is exported for these only; an expr keeps only results whose env label is one of them, so it must keep env in its result (e.g. sum by (env))'),
     notify: z.array(kebabName).min(1).describe('Channels from channels.yaml'),
     summary: z.string().min(1).describe('One line shown in notifications'),
     description: z.string().optional().describe('Longer text for the notification body'),

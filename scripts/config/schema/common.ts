@@ -60,6 +60,39 @@ export function document<K extends string, S extends z.ZodType>(kind: K, spec: S
     .describe(description);
 }
 
+/** What a baseline comparison says; `noIncrease`/`noDecrease` are read as `<= 1`/`>= 1` with a decision of their own (scripts/gates/criteria.ts). */
+const baselineComparison = z
+  .strictObject({
+    op: comparisonOp.optional().describe('How treatment ÷ baseline is compared with `ratio` (with ratio; or use noIncrease/noDecrease)'),
+    ratio: z.number().min(0).optional().describe('treatment ÷ baseline compared with this ratio: 0.95 is "at least 95 % of control" with >=, 1.1 is "not more than 1.1× control" with <='),
+    noIncrease: z
+      .literal(true)
+      .optional()
+      .describe('"No increase" (gates only, instead of op/ratio): FAIL when the treatment is shown higher than the baseline — on a metric with counts, the whole confidence interval of treatment ÷ baseline above 1 — else PASS once minSamples are in; a point estimate (≤ 1) otherwise'),
+    noDecrease: z
+      .literal(true)
+      .optional()
+      .describe('"No decrease" (gates only, instead of op/ratio): FAIL when the treatment is shown lower than the baseline (the whole interval below 1), else PASS once minSamples are in; a point estimate (≥ 1) otherwise'),
+    from: z
+      .enum(['control', 'history'])
+      .default('control')
+      .describe('control: the control variant now (users the flag is off for); history: the control variant as it was before the rollout first served anyone in this environment (from git history), so the baseline still exists at 100 %'),
+    offset: duration.optional().describe('from: history — how long before the first serving stage to measure the baseline (default 0: just before it)'),
+    at: timestamp.optional().describe('from: history — a pinned time to measure the baseline at, instead of one derived from git history'),
+  })
+  .superRefine((b, ctx) => {
+    const direction = [b.noIncrease, b.noDecrease].filter(Boolean).length;
+    if (direction > 1) ctx.addIssue({ code: 'custom', path: ['noDecrease'], message: 'give noIncrease or noDecrease, not both', input: b });
+    else if (direction && (b.op !== undefined || b.ratio !== undefined)) ctx.addIssue({ code: 'custom', path: [b.op !== undefined ? 'op' : 'ratio'], message: `${b.noIncrease ? 'noIncrease' : 'noDecrease'} is the comparison: leave out op and ratio`, input: b });
+    else if (!direction) {
+      // As if op and ratio were required: the loader says "missing required field".
+      if (b.op === undefined) ctx.addIssue({ code: 'invalid_type', expected: 'string', path: ['op'], message: 'op is required', input: undefined });
+      if (b.ratio === undefined) ctx.addIssue({ code: 'invalid_type', expected: 'number', path: ['ratio'], message: 'ratio is required', input: undefined });
+    }
+  })
+  .transform(({ op, ratio, ...rest }) => ({ ...rest, op: op ?? (rest.noDecrease ? '>=' : '<='), ratio: ratio ?? 1 }))
+  .meta({ oneOf: [{ properties: { op: true, ratio: true }, required: ['op', 'ratio'] }, { properties: { noIncrease: true }, required: ['noIncrease'] }, { properties: { noDecrease: true }, required: ['noDecrease'] }] });
+
 /** Comparison fields shared by gate criteria and alert conditions. */
 export const comparison = {
   metric: snakeName.optional().describe('A metric from the Metrics catalog, or a built-in (time_in_stage, rollbacks_in_stage)'),
@@ -73,18 +106,8 @@ export const comparison = {
     .tuple([z.number(), z.number()])
     .optional()
     .describe('Matches when measured < low or measured > high'),
-  vsBaseline: z
-    .strictObject({
-      op: comparisonOp,
-      ratio: z.number().min(0).describe('treatment ÷ baseline compared with this ratio, e.g. 0.95'),
-      from: z
-        .enum(['control', 'history'])
-        .default('control')
-        .describe('control: the control variant now (users the flag is off for); history: the control variant as it was before the rollout first served anyone in this environment (from git history), so the baseline still exists at 100 %'),
-      offset: duration.optional().describe('from: history — how long before the first serving stage to measure the baseline (default 0: just before it)'),
-      at: timestamp.optional().describe('from: history — a pinned time to measure the baseline at, instead of one derived from git history'),
-    })
+  vsBaseline: baselineComparison
     .optional()
-    .describe('Compare the treatment (flag on) with the control (flag off): treatment ÷ control `op` ratio'),
+    .describe('Compare the treatment (flag on) with a baseline (control now, or from history): treatment ÷ baseline `op` ratio, or noIncrease / noDecrease'),
   window: duration.optional().describe('Time window the metric is measured over (substituted for {{window}})'),
 };

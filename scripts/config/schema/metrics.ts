@@ -4,9 +4,23 @@ import { document, duration, snakeName } from './common.ts';
 /** Placeholders a query template may use. */
 export const PLACEHOLDERS = ['flag', 'window', 'variant', 'env'] as const;
 
+/** Units with a fixed name. */
+export const FIXED_UNITS = ['percent', 'ratio', 'ms', 'seconds', 'hours', 'count', 'per_minute', 'bytes'] as const;
+/** Money in an ISO 4217 currency, optionally per something: `currency:USD`, `currency:EUR/search`. */
+export const CURRENCY_UNIT = /^currency:([A-Z]{3})(?:\/([a-z][a-z0-9_]{0,31}))?$/;
+/** A count per something: `per:search`, `per:session`. */
+export const PER_UNIT = /^per:([a-z][a-z0-9_]{0,31})$/;
+
+export const isMetricUnit = (u: string) => (FIXED_UNITS as readonly string[]).includes(u) || CURRENCY_UNIT.test(u) || PER_UNIT.test(u);
+
 export const metricUnit = z
-  .enum(['percent', 'ratio', 'ms', 'seconds', 'hours', 'count', 'per_minute', 'bytes'])
-  .describe('Unit of the measured value, shown in reports');
+  .string()
+  .superRefine((u, ctx) => {
+    // invalid_value, as an enum would say it: the loader turns it into schema/invalid-value with a did-you-mean.
+    if (!isMetricUnit(u)) ctx.addIssue({ code: 'invalid_value', values: [...FIXED_UNITS, 'currency:USD', 'currency:USD/search', 'per:search'], input: u, message: 'not a unit' });
+  })
+  .meta({ anyOf: [{ enum: [...FIXED_UNITS] }, { pattern: CURRENCY_UNIT.source }, { pattern: PER_UNIT.source }] })
+  .describe('Unit of the measured value, shown in reports: percent, ratio, ms, seconds, hours, count, per_minute, bytes; currency:USD (any ISO 4217 code) or currency:USD/search (money per something); per:search (a count per something)');
 
 export const metric = z
   .strictObject({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { comparison, document, duration, flagKey, kebabName, percentage, severity } from './common.ts';
+import { resolveGates } from './gate-extends.ts';
 
 /** manual: people open every advance; propose: `rollgate propose` opens the PR when a step is ready; auto: also turns on GitHub's auto-merge. */
 export const progressionMode = z.enum(['manual', 'propose', 'auto']).describe('manual: nothing automatic; propose: the bot opens the advance PR when the step is ready, people merge; auto: the bot also enables auto-merge, so the PR merges once every required check and review passes');
@@ -33,6 +34,9 @@ export const criterion = z
 
 export const gate = z
   .strictObject({
+    extends: kebabName
+      .optional()
+      .describe('A gate of spec.sharedGates this one builds on: its criteria come first, then these (a criterion with the name of an inherited one replaces it); its approvals, with these counts per group winning; atLeast from here when this gate has shouldPass'),
     mustPass: z.array(criterion).optional().describe('All of these must pass'),
     shouldPass: z
       .strictObject({
@@ -92,6 +96,13 @@ export const rollbackRow = z
   })
   .describe('One row of the rollback decision matrix');
 
+type GateMap = Record<string, z.output<typeof gate>>;
+
+/** The spec with `gates` resolved and `writtenGates` as written (both left out when there are no gates). */
+function withResolvedGates<T extends { gates?: GateMap; sharedGates?: GateMap }>(spec: T): T & { writtenGates?: GateMap } {
+  return spec.gates === undefined ? spec : { ...spec, gates: resolveGates(spec.gates, spec.sharedGates), writtenGates: spec.gates };
+}
+
 export const rolloutSpec = z
   .strictObject({
     flag: flagKey.describe('Flag key in the flag store'),
@@ -106,9 +117,17 @@ export const rolloutSpec = z
     environments: z
       .record(kebabName, z.strictObject({ stage: kebabName.describe('Current stage in this environment') }))
       .describe('Environment name → current stage'),
+    sharedGates: z
+      .record(kebabName, gate)
+      .optional()
+      .describe('Named gates that stage gates reuse with `extends: NAME` (a shared gate may extend another); a shared gate guards nothing by itself'),
     gates: z.record(kebabName, gate).optional().describe('Stage being entered → its gate'),
     rollback: z.array(rollbackRow).optional().describe('The rollback decision matrix'),
   })
+  // Normalised here, once, for every reader: `gates` holds each stage gate with what it extends
+  // filled in (what the gate job and the PR policy compare), `writtenGates` the gates as written
+  // (where rules point). Only the input form is in the JSON Schema.
+  .transform(withResolvedGates)
   .describe('A flag rolled out in stages');
 
 export const rolloutDocument = document('Rollout', rolloutSpec, 'rollgate Rollout: one flag, its stages, gates and rollback matrix');

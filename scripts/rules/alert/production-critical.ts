@@ -9,7 +9,7 @@ export const productionCritical: Rule = {
     const order = model.environments[0]?.doc.spec.promotionOrder ?? [];
     const production = order.at(-1);
     if (!production) return;
-    const withCritical = new Set(model.alertRules.filter((a) => a.doc.spec.rules.some((r) => r.severity === 'CRITICAL')).map((a) => a.doc.spec.rollout));
+    const withCritical = new Set(model.alertRules.filter((a) => a.doc.spec.rules.some((r) => r.severity === 'CRITICAL' && (!r.environments || r.environments.includes(production)))).map((a) => a.doc.spec.rollout));
     for (const { file, doc } of model.rollouts) {
       const stage = doc.spec.stages.find((s) => s.name === doc.spec.environments[production]?.stage);
       if (!stage || (stage.percentage === 0 && !stage.shadow)) continue;
