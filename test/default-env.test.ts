@@ -162,6 +162,8 @@ describe('status ROLLOUT', () => {
     expect(text.stdout).toMatch(/\nqb-td-calculator-v2 +staging +canary +10 /);
     expect(text.stdout).not.toContain('production');
     expect(text.stdout).not.toContain('cohort-analyzer');
+    // It ends with the next step: the seeds' first commit is a month old, so the bake allows the gate now.
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(`next in staging: rollgate gate qb-td-calculator-v2 --env staging --dir ${repo.dir}`);
   });
 
   it('an unknown ROLLOUT is a usage error with the nearest name', () => {

@@ -13,6 +13,7 @@ import { timelineOf } from '../report/timeline.ts';
 import type { ConfigModel, Located } from '../config/model.ts';
 import { environmentsOf, environmentsSpec, formatOf, loadValidConfig, parse, repoDir, rolloutArg, type Io, UsageError } from './common.ts';
 import { rolloutEnvironments } from './default-env.ts';
+import { carriedArgs, rollgateCommand } from '../report/command-line.ts';
 
 export const usage = `rollgate status [ROLLOUT] [--env E] [--dir PATH] [--format text|json|markdown]
 
@@ -133,7 +134,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const list = [['ENV', 'FLAG', 'STORE'], ...orphans.map((o) => [o.env, o.flag, o.store ? `${o.store.percentage} % ${o.store.enabled ? 'on' : 'off'}` : 'missing'])];
     io.stdout(`\n${ORPHAN_REASON} (the next sync turns ${orphans.length === 1 ? 'it' : 'them'} off and keeps ${orphans.length === 1 ? 'it' : 'them'} in the store):\n${columns(list, '  ')}`);
   }
+  if (only) io.stdout(rows.map((r) => `next in ${r.env}: ${nextCommand(r, io.now(), values.dir)}\n`).join(''));
   return 0;
+}
+
+/** One rollout's status ends with the command of each environment's next step. */
+function nextCommand(r: StatusRow, now: number, dir: string | undefined): string {
+  if (!r.next) return `nothing: ${r.stage} is the last stage`;
+  const gate = rollgateCommand('gate', [r.rollout, '--env', r.env, ...carriedArgs({ dir }, false)]);
+  if (r.next.readyAt === null) return `${r.next.stage} waits for ${r.next.waitsFor.join(', ')}`;
+  const when = Date.parse(r.next.readyAt) <= now ? '' : `from ${r.next.readyAt}, `;
+  return r.next.progression === 'manual' ? `${when}${gate}` : `${when}the progression bot proposes ${r.next.stage} (${r.next.progression}); ${gate} shows its gate`;
 }
 
 function columns(table: string[][], indent = ''): string {
