@@ -206,7 +206,7 @@ function rolloutDiff(b: RolloutDocument, head: Located<RolloutDocument>, exposur
 /** Stages whose gate extends shared gate `name`, directly or through another (every stage with a gate when `name` is undefined). */
 function stagesExtending(d: RolloutDocument, name: string | undefined): string[] {
   const shared = d.spec.sharedGates ?? {};
-  return Object.entries(d.spec.writtenGates ?? {})
+  return Object.entries(d.spec.writtenGates ?? d.spec.gates ?? {})
     .filter(([, gate]) => name === undefined ? gate.extends !== undefined : extendsChain(gate, shared).chain.includes(name))
     .map(([stage]) => stage);
 }

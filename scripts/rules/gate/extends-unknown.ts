@@ -12,7 +12,7 @@ export const extendsUnknown: Rule = {
       const names = Object.keys(shared);
       const gates = [
         ...Object.entries(shared).map(([name, gate]) => ({ path: ['spec', 'sharedGates', name, 'extends'], gate })),
-        ...Object.entries(doc.spec.writtenGates ?? {}).map(([stage, gate]) => ({ path: ['spec', 'gates', stage, 'extends'], gate })),
+        ...Object.entries(doc.spec.writtenGates ?? doc.spec.gates ?? {}).map(([stage, gate]) => ({ path: ['spec', 'gates', stage, 'extends'], gate })),
       ];
       for (const { path, gate } of gates) {
         if (gate.extends === undefined || Object.hasOwn(shared, gate.extends)) continue;
