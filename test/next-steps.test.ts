@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { GateReport } from '../scripts/gates/report.ts';
+import { gateNextStep } from '../scripts/report/gate.ts';
 import { rollgate, ROOT } from './helpers/cli.ts';
 import { repoFrom, setStage } from './helpers/git.ts';
 import { seedRepo } from './helpers/seed-repo.ts';
@@ -109,5 +111,31 @@ describe('assess text', () => {
     const r = assess({ error_rate: 0.5, v2_p95_query_time_ms: 300 });
     expect(r.code).toBe(4);
     expect(lastLine(r.stdout)).toBe(`next: find out why row 9 could not be measured (metrics from file ${r.file}), then run again: rollgate assess ${QB} --env production --metrics ${r.file} --dir ${repo.dir}`);
+  });
+});
+
+describe('the gate\'s next step for every decision, in a terminal and on a PR', () => {
+  const report = (over: Partial<GateReport>): GateReport => ({
+    rollout: 'checkout', flag: 'checkout-v2', env: 'production', file: 'rollout/checkout.yaml',
+    from: { stage: 'canary', percentage: 10 }, to: { stage: 'staged', percentage: 50 },
+    decision: 'GO', reasons: [], mustPass: [], shouldPass: { atLeast: 0, passed: 0, criteria: [] }, blockers: [],
+    bake: { ok: true }, approvals: [], checks: [], gateFrom: 'HEAD (1234567)', provider: 'prometheus http://127.0.0.1:9090', evaluatedAt: '2026-12-01T10:00:00.000Z',
+    ...over,
+  });
+  const baking = { required: '24h', since: '2026-12-01T09:00:00Z', left: '23h', elapsed: '1h', ok: false };
+  const unapproved = [{ group: 'sre', required: 1, approvedBy: [], ok: false }];
+
+  it.each([
+    ['GO', report({}), {}, 'open the PR that advances it: rollgate advance checkout --env production'],
+    ['GO on a PR', report({}), { pr: 7 }, 'merge PR #7; the sync then applies it'],
+    ['GO with --to and --dir kept', report({}), { to: 'staged', carried: { dir: 'my repo' } }, "open the PR that advances it: rollgate advance checkout --env production --to staged --dir 'my repo'"],
+    ['NO-GO on a PR', report({ decision: 'NO-GO' }), { pr: 7 }, 'fix what failed (above) and push to PR #7: the gate runs again'],
+    ['INCONCLUSIVE on a PR', report({ decision: 'INCONCLUSIVE' }), { pr: 7 }, 'measure what could not be measured (metrics from prometheus http://127.0.0.1:9090), or wait for the data, then run the gate again on PR #7'],
+    ['CONDITIONAL on bake only', report({ decision: 'CONDITIONAL', bake: baking }), {}, 'wait until the bake ends 2026-12-02T09:00:00Z, then run the gate again: rollgate gate checkout --env production'],
+    ['CONDITIONAL on should-pass only', report({ decision: 'CONDITIONAL' }), {}, 'wait for more should-pass criteria to pass, then run the gate again: rollgate gate checkout --env production'],
+    ['CONDITIONAL on approvals and bake, on a PR', report({ decision: 'CONDITIONAL', bake: baking, approvals: unapproved }), { pr: 7 }, 'get the approvals and tick the manual checks on PR #7; wait until the bake ends 2026-12-02T09:00:00Z, then run the gate again there'],
+    ['CONDITIONAL on a bake not started', report({ decision: 'CONDITIONAL', bake: { required: '24h', left: '24h', ok: false } }), {}, 'wait until the bake of 24h starts once canary is committed, then run the gate again: rollgate gate checkout --env production'],
+  ] as const)('%s', (_, r, next, expected) => {
+    expect(gateNextStep(r, next)).toBe(expected);
   });
 });

@@ -118,20 +118,22 @@ export function gateNextStep(r: GateReport, next: GateNext = {}): string {
   const advance = rollgateCommand('advance', [...target, ...carriedArgs(carried, true)]);
   const again = rollgateCommand('gate', [...target, ...carriedArgs(carried, true)]);
   const end = bakeEnd(r.bake);
-  const bakeWait = r.bake.ok ? undefined : end ? `the bake ends ${end}` : `the bake of ${r.bake.required} starts once ${r.from.stage} is committed`;
-  const inPr = next.pr !== undefined;
+  const bake = r.bake.ok ? undefined : end ? `the bake ends ${end}` : `the bake of ${r.bake.required} starts once ${r.from.stage} is committed`;
+  const pr = next.pr;
   switch (r.decision) {
     case 'GO':
-      return inPr ? `merge PR #${next.pr}; the sync then applies it` : `open the PR that advances it: ${advance}`;
+      return pr !== undefined ? `merge PR #${pr}; the sync then applies it` : `open the PR that advances it: ${advance}`;
     case 'NO-GO':
-      return inPr ? `fix what failed (above) and push to PR #${next.pr}: the gate runs again` : `fix what failed (above), then run the gate again: ${again}`;
+      return pr !== undefined ? `fix what failed (above) and push to PR #${pr}: the gate runs again` : `fix what failed (above), then run the gate again: ${again}`;
     case 'INCONCLUSIVE':
-      return `measure what could not be measured (${metricsSource(r)}), or wait for the data, then run the gate again${inPr ? ` on PR #${next.pr}` : `: ${again}`}`;
+      return `measure what could not be measured (${metricsSource(r)}), or wait for the data, then run the gate again${pr !== undefined ? ` on PR #${pr}` : `: ${again}`}`;
     case 'CONDITIONAL': {
-      const inThePr = r.approvals.some((a) => !a.ok) || r.checks.some((c) => !c.ticked);
-      if (inPr) return `${[inThePr ? 'get the approvals and tick the manual checks in PR #' + next.pr : '', bakeWait ? `wait: ${bakeWait}` : ''].filter(Boolean).join('; ') || 'wait for more should-pass criteria to pass'}, then run the gate again on PR #${next.pr}`;
-      if (inThePr) return `open the PR where the approvals and manual checks are given${bakeWait ? ` (${bakeWait})` : ''}: ${advance}`;
-      return `wait ${bakeWait ? `for the bake (${bakeWait.replace(/^the bake /, '')})` : 'for more should-pass criteria to pass'}, then run the gate again: ${again}`;
+      // Approvals and ticked checks only exist on a PR: without one, opening it is the next step.
+      const onPr = r.approvals.some((a) => !a.ok) || r.checks.some((c) => !c.ticked);
+      const wait = bake ? `wait until ${bake}` : 'wait for more should-pass criteria to pass';
+      if (pr !== undefined) return `${onPr ? `get the approvals and tick the manual checks on PR #${pr}${bake ? `; ${wait}` : ''}` : wait}, then run the gate again there`;
+      if (onPr) return `open the PR where the approvals and manual checks are given${bake ? ` (${bake})` : ''}: ${advance}`;
+      return `${wait}, then run the gate again: ${again}`;
     }
   }
 }
