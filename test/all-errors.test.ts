@@ -129,9 +129,10 @@ describe('an alert rule with a schema error beside one with a rule error', () =>
     expectCounted(run.text.stdout, run.diagnostics);
   });
 
-  it('no follow-on: the metric the dropped rule watched is not "unwatched", its rollback stage is not checked twice', () => {
+  it('no follow-on: the metric the dropped rule watched is not "unwatched", nor the rollout without a CRITICAL alert', () => {
     const codes = run.diagnostics.map((d) => d.code);
     expect(codes).not.toContain('alert/gate-metric-unwatched');
+    expect(codes).not.toContain('alert/production-critical'); // the dropped rule was the CRITICAL one
     expect(codes).not.toContain('alert/unknown-rollout');
     expect(run.diagnostics.filter((d) => d.severity === 'error')).toHaveLength(2);
   });
