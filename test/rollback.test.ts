@@ -121,7 +121,7 @@ describe('rollgate rollback --emergency leaves no branch behind', () => {
     expect(repo.git('branch', '--list')).toBe('* main');
   });
 
-  it('after a push origin refuses every time', () => {
+  it('after a push origin refuses (a hook): it says so at once instead of retrying', () => {
     const { repo } = advanced();
     const hook = join(repo.origin, 'hooks', 'pre-receive');
     writeFileSync(hook, '#!/bin/sh\necho "main is protected" >&2\nexit 1\n', { mode: 0o755 });
@@ -129,7 +129,7 @@ describe('rollgate rollback --emergency leaves no branch behind', () => {
     const head = repo.head();
     const r = rollgate(['rollback', 'checkout', '--env', 'production', '--emergency', '--yes', '--dir', repo.dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('rollgate rollback: refused:');
+    expect(r.stderr).toContain(`rollgate rollback: refused: origin refused the push to main although main had not moved (${repo.head().slice(0, 7)})`);
     expect(branches(repo)).toBe('');
     expect(repo.git('ls-remote', 'origin', 'refs/heads/main')).toBe(main);
     expect(repo.head()).toBe(head);

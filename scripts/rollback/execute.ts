@@ -50,11 +50,17 @@ const ATTEMPTS = 4;
 export async function emergencyRollback(deps: RollbackDeps, request: RollbackRequest): Promise<EmergencyResult> {
   const { git, mainBranch, path } = deps;
   await checkoutFollowsOrigin(deps);
+  let refusedOn: string | undefined;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const tip = await git.fetch(mainBranch);
+    // Rejected while main stayed where it was: not a race that a retry wins, but a refusal.
+    if (tip === refusedOn) throw new RollbackRefused(`origin refused the push to ${mainBranch} although ${mainBranch} had not moved (${tip.slice(0, 7)}): branch protection or a hook refuses this checkout's pushes; give it push rights, or roll back through a PR (without --emergency)`);
     const { plan, text } = await prepare(git, tip, path, request);
     const commit = await git.commitFile(tip, path, text, plan.message);
-    if (!(await git.pushCommit(commit, mainBranch))) continue;
+    if (!(await git.pushCommit(commit, mainBranch))) {
+      refusedOn = tip;
+      continue;
+    }
     await git.fastForward(commit);
     const { model } = await validateRepository(deps.dir);
     const [sync] = await runSync({ model, envs: [request.env], mode: 'apply', git, mainBranch, openStore: deps.openStore });
