@@ -38,6 +38,16 @@ describe('the text gate report', () => {
     expect(r.stdout).toMatch(new RegExp(`\\nbake: 72h in staged, 2d2[23]h\\w* left, ends ${ends}\\n`));
   });
 
+  it('the markdown report (the PR comment) charts the stage history from git and ends with the next step', () => {
+    const r = rollgate(['gate', QB, '--env', 'staging', '--metrics', metricsFile({ ...GOOD, error_rate: 0.6 }), '--dir', repo.dir, '--format', 'markdown']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('#### Pictures');
+    // one chart per measured criterion and one stage chart per environment, the staging one with the advance an hour ago
+    expect(r.stdout.match(/```mermaid\n[^`]*?xychart-beta/g)?.length).toBeGreaterThan(2);
+    expect(r.stdout).toMatch(/title "qb-td-calculator-v2 in staging[^"]*"/);
+    expect(r.stdout).toContain(`**Next:** fix what failed (above), then run the gate again: rollgate gate ${QB} --env staging`);
+  });
+
   it('NO-GO ends with what to fix and the command that runs the gate again', () => {
     const r = gate({ ...GOOD, error_rate: 0.6 });
     expect(r.code).toBe(1);

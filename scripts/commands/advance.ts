@@ -5,6 +5,7 @@ import { gitHubFromEnv } from '../github/from-env.ts';
 import { openProvider } from '../metrics/open-provider.ts';
 import { shellWord } from '../report/command-line.ts';
 import { renderGateMarkdown } from '../report/gate.ts';
+import { rolloutTimeline } from '../report/timeline.ts';
 import { environmentsSpec, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
 import { targetEnv } from './default-env.ts';
 
@@ -87,7 +88,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 
   await git.push(branch);
-  const body = `${title}.\n\nThe one-line change below moves \`${path}\`; merging it lets \`rollgate sync\` apply it. To undo after merge: \`git revert\` the merge commit, or \`rollgate rollback ${report.rollout} --env ${env}\`.\n\n${renderGateMarkdown(report)}`;
+  const body = `${title}.\n\nThe one-line change below moves \`${path}\`; merging it lets \`rollgate sync\` apply it. To undo after merge: \`git revert\` the merge commit, or \`rollgate rollback ${report.rollout} --env ${env}\`.\n\n${renderGateMarkdown(report, await rolloutTimeline(git, model, report.rollout, baseSha))}`;
   if (existing) {
     await github.updatePullRequest(existing.number, { title, body });
     io.stdout(`updated PR #${existing.number} ${existing.url}\nnext: ${prNext(existing.number)}\n`);

@@ -5,7 +5,8 @@ import { gitHubFromEnv } from '../github/from-env.ts';
 import { mergeTimesFrom } from '../github/merge-times.ts';
 import { pullRequestFromEvent } from '../github/pr-context.ts';
 import { openProvider } from '../metrics/open-provider.ts';
-import { gateAnnotations, gateMarker, renderGateMarkdown, renderGateText } from '../report/gate.ts';
+import { gateAnnotations, gateMarker, type GateNext, renderGateMarkdown, renderGateText } from '../report/gate.ts';
+import { rolloutTimeline } from '../report/timeline.ts';
 import { formatOf, type Io, loadHeadModel, parse, repoDir, rolloutArg, UsageError } from './common.ts';
 import { targetEnv } from './default-env.ts';
 
@@ -59,12 +60,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
     ...(github && pullRequest ? { pr: { github, pullRequest }, mergeTimes: mergeTimesFrom(github, pullRequest.base) } : {}),
   });
 
+  const next: GateNext = { carried: { dir: values.dir, metrics: values.metrics }, ...(values.to !== undefined ? { to: values.to } : {}), ...(prNumber !== undefined ? { pr: prNumber } : {}) };
+  // The stage charts come from the trusted side's history: base when the gate runs on a PR.
+  const markdownOf = async () => renderGateMarkdown(report, await rolloutTimeline(git, model, report.rollout, values.base ?? 'HEAD'), next);
   if (format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
-  else if (format === 'markdown') io.stdout(renderGateMarkdown(report));
-  else io.stdout(renderGateText(report, { carried: { dir: values.dir, metrics: values.metrics }, ...(values.to !== undefined ? { to: values.to } : {}), ...(prNumber !== undefined ? { pr: prNumber } : {}) }));
+  else if (format === 'markdown') io.stdout(await markdownOf());
+  else io.stdout(renderGateText(report, next));
 
   if (values.post && github && pullRequest) {
-    const markdown = renderGateMarkdown(report);
+    const markdown = await markdownOf();
     const comment = await github.upsertComment(pullRequest.number, gateMarker(report), markdown);
     const conclusion = report.decision === 'GO' ? 'success' : report.decision === 'CONDITIONAL' ? 'action_required' : 'failure';
     const file = model.rolloutByName.get(report.rollout)?.file;

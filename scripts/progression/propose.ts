@@ -11,6 +11,7 @@ import type { GitHub, PullRequest } from '../github/port.ts';
 import type { MetricsProvider } from '../metrics/port.ts';
 import { activeFreeze } from '../policy/freeze.ts';
 import { renderGateMarkdown } from '../report/gate.ts';
+import { timelineOf } from '../report/timeline.ts';
 import { validModelAt } from '../rules/validate-at-ref.ts';
 import { readiness, type Readiness, type StepFacts } from './readiness.ts';
 
@@ -94,7 +95,7 @@ export async function propose(deps: ProposeDeps): Promise<ProposalResult[]> {
           results.push({ ...base, action: existing ? 'updated' : 'would-open', readiness: ready, ...(existing ? { pr: existing.number } : {}) });
           continue;
         }
-        const pr = await openOrUpdate(deps, { sha, mainBranch, rollout, env, from, to, facts, ready, existing, mode });
+        const pr = await openOrUpdate(deps, { sha, mainBranch, rollout, env, from, to, facts, ready, existing, mode, history });
         if (!existing) openCount++;
         results.push({ ...base, action: existing ? 'updated' : 'opened', readiness: ready, pr: pr.number, autoMerge: mode === 'auto' });
       } else if (existing) {
@@ -167,6 +168,8 @@ interface Open {
   ready: Readiness;
   existing: PullRequest | undefined;
   mode: 'propose' | 'auto';
+  /** The rollout's stage history on main: the PR body's stage charts. */
+  history: StageChange[];
 }
 
 async function openOrUpdate(deps: ProposeDeps, o: Open): Promise<{ number: number }> {
@@ -190,7 +193,7 @@ async function openOrUpdate(deps: ProposeDeps, o: Open): Promise<{ number: numbe
     '',
     waits,
     '',
-    renderGateMarkdown(report),
+    renderGateMarkdown(report, timelineOf(o.rollout.doc, o.history)),
   ].join('\n');
   let number: number;
   if (o.existing) {

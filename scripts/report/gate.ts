@@ -35,9 +35,9 @@ function table(title: string, rows: CriterionReport[]): string {
 /**
  * The PR comment / check-run text: the decision first, then a table per group, bake, approvals,
  * checklist, and Mermaid charts: each measured criterion against its threshold and, given the
- * rollout's `timeline` (from git), each environment's stage over time.
+ * rollout's `timeline` (from git), each environment's stage over time; given `next`, the next step.
  */
-export function renderGateMarkdown(r: GateReport, timeline?: Timeline): string {
+export function renderGateMarkdown(r: GateReport, timeline?: Timeline, next?: GateNext): string {
   let out = `${gateMarker(r)}\n### ${DECISION_ICON[r.decision]} ${r.decision}: ${r.rollout} ${r.env} ${r.from.stage} (${r.from.percentage} %) → ${r.to.stage} (${r.to.percentage} %)\n\n`;
   out += r.reasons.map((x) => `- ${x}`).join('\n') + '\n\n';
   out += table('Must pass (all)', r.mustPass);
@@ -54,6 +54,7 @@ export function renderGateMarkdown(r: GateReport, timeline?: Timeline): string {
     out += r.checks.map((c) => `- [${c.ticked ? 'x' : ' '}] ${c.text}`).join('\n') + '\n\n';
   }
   out += gatePictures(r, timeline);
+  if (next) out += `**Next:** ${gateNextStep(r, next)}\n\n`;
   out += `<sub>Gate definition from \`${r.gateFrom}\` · metrics from ${cell(r.provider)} · evaluated ${r.evaluatedAt} · \`${r.file}\`</sub>\n`;
   return out;
 }
