@@ -11,8 +11,13 @@ export const PROMETHEUS = '/usr/bin/prometheus';
 export const PROMTOOL = '/usr/bin/promtool';
 export const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
 export const AMTOOL = '/usr/bin/amtool';
-/** Debian's Chromium: the HTML report's browser test drives it headless (playwright-core). */
-export const CHROMIUM = '/usr/bin/chromium';
+/**
+ * The browser the HTML report's test drives headless (playwright-core): $ROLLGATE_CHROMIUM, else
+ * Debian's Chromium, else a Chrome already on the machine (GitHub's Ubuntu runners ship
+ * google-chrome; their `chromium-browser` is a snap stub, never used). Debian's path when none is.
+ */
+export const CHROMIUM =
+  process.env.ROLLGATE_CHROMIUM || ['/usr/bin/chromium', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'].find((p) => existsSync(p)) || '/usr/bin/chromium';
 /** Installed apart from rollgate's own dependencies, from test/servers' lock file. */
 export const SERVERS_DIR = join(ROOT, 'build', 'servers');
 export const UNLEASH_SERVER = join(SERVERS_DIR, 'node_modules', 'unleash-server', 'dist', 'server.js');
