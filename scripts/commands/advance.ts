@@ -1,10 +1,10 @@
 import { runGate } from '../gates/run-gate.ts';
-import { EditError, setStage } from '../git/edit-stage.ts';
+import { EditError } from '../git/edit-stage.ts';
 import { gitAt } from '../git/simple-git.ts';
 import { gitHubFromEnv } from '../github/from-env.ts';
 import { openProvider } from '../metrics/open-provider.ts';
+import { advanceBranch, advanceTitle, commitAdvance, openAdvancePullRequest } from '../progression/advance-pr.ts';
 import { shellWord } from '../report/command-line.ts';
-import { renderGateMarkdown } from '../report/gate.ts';
 import { rolloutTimeline } from '../report/timeline.ts';
 import { environmentsSpec, type Io, loadValidConfig, parse, repoDir, rolloutArg, UsageError } from './common.ts';
 import { targetEnv } from './default-env.ts';
@@ -43,7 +43,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   const names = rollout.doc.spec.stages.map((s) => s.name);
   const github = values['no-push'] ? undefined : gitHubFromEnv(io.env);
-  const branch = `rollgate/advance/${rollout.doc.metadata.name}/${env}`;
+  const branch = advanceBranch(rollout.doc.metadata.name, env);
   const existing = github ? await github.findPullRequest(branch) : undefined;
 
   const report = await runGate({
@@ -71,15 +71,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stderr(`rollgate advance: ${why}, opening the PR anyway (--force)\n`);
   }
 
-  let text: string;
+  const title = advanceTitle(report.rollout, env, from.stage, to.stage, to.percentage);
+  let commit: string;
   try {
-    text = setStage(baseText, env, to.stage);
+    commit = await commitAdvance(git, { base: baseSha, path, text: baseText, env, to: to.stage, branch, title, note: `Gate: ${report.decision}. Opened by rollgate advance.` });
   } catch (error) {
     if (error instanceof EditError) throw new UsageError(`${path}: ${error.message}`);
     throw error;
   }
-  const title = `Advance ${report.rollout} in ${env}: ${from.stage} → ${to.stage} (${to.percentage} %)`;
-  const commit = await git.commitFile(baseSha, path, text, `${title}\n\nGate: ${report.decision}. Opened by rollgate advance.`, branch);
   io.stdout(`${report.decision}: ${title}\nbranch ${branch} at ${commit.slice(0, 7)} (off ${base} ${baseSha.slice(0, 7)})\n`);
   if (!github) {
     const git = ['git', ...(values.dir !== undefined ? ['-C', values.dir] : [])].map(shellWord).join(' ');
@@ -87,16 +86,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
 
-  await git.push(branch);
-  const body = `${title}.\n\nThe one-line change below moves \`${path}\`; merging it lets \`rollgate sync\` apply it. To undo after merge: \`git revert\` the merge commit, or \`rollgate rollback ${report.rollout} --env ${env}\`.\n\n${renderGateMarkdown(report, await rolloutTimeline(git, model, report.rollout, baseSha))}`;
-  if (existing) {
-    await github.updatePullRequest(existing.number, { title, body });
-    io.stdout(`updated PR #${existing.number} ${existing.url}\nnext: ${prNext(existing.number)}\n`);
-  } else {
-    const pr = await github.createPullRequest({ title, head: branch, base: spec.mainBranch, body });
-    await github.addLabels(pr.number, ['rollgate', 'advance']);
-    io.stdout(`opened PR #${pr.number} ${pr.url}\nnext: ${prNext(pr.number)}\n`);
-  }
+  const pr = await openAdvancePullRequest({ git, github }, {
+    branch,
+    mainBranch: spec.mainBranch,
+    title,
+    paragraphs: [`The one-line change below moves \`${path}\`; merging it lets \`rollgate sync\` apply it. To undo after merge: \`git revert\` the merge commit, or \`rollgate rollback ${report.rollout} --env ${env}\`.`],
+    report,
+    timeline: await rolloutTimeline(git, model, report.rollout, baseSha),
+    existing,
+    labels: ['rollgate', 'advance'],
+    autoMerge: false,
+  });
+  io.stdout(`${pr.created ? 'opened' : 'updated'} PR #${pr.number} ${pr.url}\nnext: ${prNext(pr.number)}\n`);
   return 0;
 }
 

@@ -3,6 +3,7 @@ import { gitAt } from '../git/simple-git.ts';
 import { enteredCurrentStage, stageHistory, type StageChange } from '../git/stage-history.ts';
 import type { EnvironmentsDocument, RolloutDocument } from '../config/schema/index.ts';
 import { openStore } from '../stores/open-store.ts';
+import { upstreamOf } from '../progression/upstream.ts';
 import { HttpError } from '../http/client.ts';
 import { StoreError } from '../stores/port.ts';
 import { desiredFlags } from '../sync/desired.ts';
@@ -160,26 +161,22 @@ function nextStep(doc: RolloutDocument, env: string, spec: EnvironmentsDocument[
   if (!next) return null;
   const progression = doc.spec.progression ?? spec?.progression?.default ?? 'manual';
   const waitsFor: string[] = [];
-  const endOfBake = (e: string, stage: string): number | null => {
-    const bake = doc.spec.stages.find((s) => s.name === stage)?.bake;
-    const entered = enteredCurrentStage(history, e);
-    if (!entered || entered.to !== stage) return bake ? null : now; // not committed yet: unknown
-    return Date.parse(entered.date) + (bake ? (durationMs(bake) ?? 0) : 0);
+  /** When a bake that started at `since` (undefined: not committed yet, so unknown) ends. */
+  const endOfBake = (bake: string | undefined, since: string | undefined): number | null => {
+    if (since === undefined) return bake ? null : now;
+    return Date.parse(since) + (bake ? (durationMs(bake) ?? 0) : 0);
   };
-  let at: number | null = endOfBake(env, current!);
+  const entered = enteredCurrentStage(history, env);
+  let at: number | null = endOfBake(doc.spec.stages.find((s) => s.name === current)?.bake, entered?.to === current ? entered.date : undefined);
   if (at === null) waitsFor.push(`${env} to be committed in ${current}`);
-  const order = spec?.promotionOrder ?? [];
-  const prev = order.slice(0, order.indexOf(env)).reverse().find((e) => Object.hasOwn(doc.spec.environments, e));
-  if (prev) {
-    const there = doc.spec.environments[prev].stage;
-    if (names.indexOf(there) < names.indexOf(next)) {
-      waitsFor.push(`${prev} to reach ${next}`);
-      at = null;
-    } else if (there === next) {
-      const upstream = endOfBake(prev, next);
-      if (upstream === null) waitsFor.push(`${prev} to bake in ${next}`);
-      at = at === null || upstream === null ? null : Math.max(at, upstream);
-    }
+  const upstream = upstreamOf(doc, env, next, history, spec?.promotionOrder ?? []);
+  if (upstream?.behind) {
+    waitsFor.push(`${upstream.env} to reach ${next}`);
+    at = null;
+  } else if (upstream?.stage === next) {
+    const baked = endOfBake(upstream.bake, upstream.since);
+    if (baked === null) waitsFor.push(`${upstream.env} to bake in ${next}`);
+    at = at === null || baked === null ? null : Math.max(at, baked);
   }
   if (spec?.freeze && (!spec.freeze.environments || spec.freeze.environments.includes(env))) {
     const until = spec.freeze.until ? Date.parse(spec.freeze.until) : Infinity;

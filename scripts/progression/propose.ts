@@ -4,21 +4,19 @@ import type { MetricsProvider as MetricsSettings, RolloutDocument } from '../con
 import { assess } from '../gates/assess.ts';
 import { measureCriteria } from '../gates/evaluate-gate.ts';
 import { runGate } from '../gates/run-gate.ts';
-import { setStage } from '../git/edit-stage.ts';
 import type { Git } from '../git/port.ts';
 import { stageHistory, type StageChange } from '../git/stage-history.ts';
 import type { GitHub, PullRequest } from '../github/port.ts';
 import type { MetricsProvider } from '../metrics/port.ts';
 import { activeFreeze } from '../policy/freeze.ts';
-import { renderGateMarkdown } from '../report/gate.ts';
 import { timelineOf } from '../report/timeline.ts';
 import { validModelAt } from '../rules/validate-at-ref.ts';
+import { advanceBranch, advanceTitle, commitAdvance, openAdvancePullRequest } from './advance-pr.ts';
 import { readiness, type Readiness, type StepFacts } from './readiness.ts';
+import { upstreamOf, type Upstream } from './upstream.ts';
 
 /** The label every bot PR carries: how the bot finds its own PRs again. */
 export const PROPOSAL_LABEL = 'rollgate-proposal';
-/** One branch per rollout and environment, the same one `rollgate advance` uses: never two PRs for one step. */
-export const advanceBranch = (rollout: string, env: string) => `rollgate/advance/${rollout}/${env}`;
 const MARKER = (rollout: string, env: string) => `<!-- rollgate:proposal ${rollout} ${env} -->`;
 
 export interface ProposeDeps {
@@ -125,7 +123,7 @@ async function stepFacts(deps: ProposeDeps, model: ConfigModel, sha: string, rol
     ...(existing ? { pr: { github: deps.github, pullRequest: existing } } : {}),
   });
   const freeze = activeFreeze(model, env, deps.now);
-  const upstream = upstreamOf(rollout.doc, env, to, history, order, deps.now);
+  const upstream = upstreamFact(upstreamOf(rollout.doc, env, to, history, order), env, to, deps.now);
   const rows = rollout.doc.spec.rollback ?? [];
   let matrix;
   if (rows.length) {
@@ -138,23 +136,14 @@ async function stepFacts(deps: ProposeDeps, model: ConfigModel, sha: string, rol
   return { rollout: name, env, from, to, gate, ...(freeze ? { freeze } : {}), ...(upstream ? { upstream } : {}), ...(matrix ? { matrix } : {}) };
 }
 
-/**
- * Production follows staging: an environment's step into `to` waits until the environment
- * before it in promotion order is at `to` or beyond, and has been at `to` for its bake.
- */
-function upstreamOf(doc: RolloutDocument, env: string, to: string, history: StageChange[], order: string[], now: number): StepFacts['upstream'] {
-  const i = order.indexOf(env);
-  const prev = order.slice(0, i).reverse().find((e) => Object.hasOwn(doc.spec.environments, e));
-  if (!prev) return undefined;
-  const names = doc.spec.stages.map((s) => s.name);
-  const at = doc.spec.environments[prev].stage;
-  if (names.indexOf(at) < names.indexOf(to)) return { env: prev, ok: false, why: `${prev} is at ${at}: ${env} follows it into ${to}` };
-  const bake = doc.spec.stages.find((s) => s.name === to)?.bake;
-  if (at !== to || !bake) return { env: prev, ok: true, why: `${prev} is at ${at}` };
-  const entered = history.filter((h) => h.env === prev).at(-1);
-  const elapsed = entered && entered.to === to ? now - Date.parse(entered.date) : 0;
-  const left = (durationMs(bake) ?? 0) - elapsed;
-  return left > 0 ? { env: prev, ok: false, why: `${prev} has been in ${to} for ${formatDuration(Math.max(0, elapsed))} of its ${bake} bake: ${env} follows after it` } : { env: prev, ok: true, why: `${prev} has baked in ${to}` };
+/** The upstream's part of a step's facts: far enough now, or why not. */
+function upstreamFact(u: Upstream | undefined, env: string, to: string, now: number): StepFacts['upstream'] {
+  if (!u) return undefined;
+  if (u.behind) return { env: u.env, ok: false, why: `${u.env} is at ${u.stage}: ${env} follows it into ${to}` };
+  if (u.stage !== to || !u.bake) return { env: u.env, ok: true, why: `${u.env} is at ${u.stage}` };
+  const elapsed = u.since ? now - Date.parse(u.since) : 0;
+  const left = (durationMs(u.bake) ?? 0) - elapsed;
+  return left > 0 ? { env: u.env, ok: false, why: `${u.env} has been in ${to} for ${formatDuration(Math.max(0, elapsed))} of its ${u.bake} bake: ${env} follows after it` } : { env: u.env, ok: true, why: `${u.env} has baked in ${to}` };
 }
 
 interface Open {
@@ -173,37 +162,28 @@ interface Open {
 }
 
 async function openOrUpdate(deps: ProposeDeps, o: Open): Promise<{ number: number }> {
-  const { git, github } = deps;
   const name = o.rollout.doc.metadata.name;
   const path = o.rollout.file.path;
-  const text = await git.show(o.sha, path);
+  const text = await deps.git.show(o.sha, path);
   if (text === undefined) throw new Error(`${path} is not on main`);
   const report = o.facts.gate;
-  const title = `Advance ${name} in ${o.env}: ${o.from} → ${o.to} (${report.to.percentage} %)`;
+  const title = advanceTitle(name, o.env, o.from, o.to, report.to.percentage);
   const branch = advanceBranch(name, o.env);
-  await git.commitFile(o.sha, path, setStage(text, o.env, o.to), `${title}\n\nProposed by rollgate propose. Gate: ${report.decision}.`, branch);
-  await git.push(branch);
+  await commitAdvance(deps.git, { base: o.sha, path, text, env: o.env, to: o.to, branch, title, note: `Proposed by rollgate propose. Gate: ${report.decision}.` });
   const waits = o.ready.waitsFor.length ? o.ready.waitsFor.map((w) => `- ${w}`).join('\n') : '- nothing from people: the required checks';
-  const body = [
-    `${title}.`,
-    '',
-    `**Proposed automatically** by \`rollgate propose\`${deps.runUrl ? ` ([run](${deps.runUrl}))` : ''}: the step is ready on \`${o.mainBranch}\` (${o.sha.slice(0, 7)}). ${o.mode === 'auto' ? 'Auto-merge is on: it merges once every required check and review passes.' : 'A person merges it.'}`,
-    '',
-    '**Waits for**',
-    '',
-    waits,
-    '',
-    renderGateMarkdown(report, timelineOf(o.rollout.doc, o.history)),
-  ].join('\n');
-  let number: number;
-  if (o.existing) {
-    await github.updatePullRequest(o.existing.number, { title, body });
-    number = o.existing.number;
-  } else {
-    const pr = await github.createPullRequest({ title, head: branch, base: o.mainBranch, body });
-    await github.addLabels(pr.number, ['rollgate', 'advance', PROPOSAL_LABEL]);
-    number = pr.number;
-  }
-  if (o.mode === 'auto') await github.enableAutoMerge(number);
-  return { number };
+  return openAdvancePullRequest(deps, {
+    branch,
+    mainBranch: o.mainBranch,
+    title,
+    paragraphs: [
+      `**Proposed automatically** by \`rollgate propose\`${deps.runUrl ? ` ([run](${deps.runUrl}))` : ''}: the step is ready on \`${o.mainBranch}\` (${o.sha.slice(0, 7)}). ${o.mode === 'auto' ? 'Auto-merge is on: it merges once every required check and review passes.' : 'A person merges it.'}`,
+      '**Waits for**',
+      waits,
+    ],
+    report,
+    timeline: timelineOf(o.rollout.doc, o.history),
+    existing: o.existing,
+    labels: ['rollgate', 'advance', PROPOSAL_LABEL],
+    autoMerge: o.mode === 'auto',
+  });
 }
