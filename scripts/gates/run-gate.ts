@@ -13,8 +13,8 @@ import type { GateReport } from './report.ts';
 export interface RunGateInput {
   /** The rollout named on the command line: the intent. */
   rollout: string;
-  /** The environment; default the first of the trusted promotion order. */
-  env?: string;
+  /** The environment: every caller names it (the CLI by the one rule of commands/default-env.ts). */
+  env: string;
   to?: string;
   /**
    * A PR's base ref. With it, everything the gate reads comes from base, loaded from git
@@ -37,7 +37,7 @@ export interface RunGateInput {
 
 /** Evaluates the gate into the next (or given) stage, from the trusted model. */
 export async function runGate(input: RunGateInput): Promise<GateReport> {
-  const { git, env: asked } = input;
+  const { git, env } = input;
   let trusted: ConfigModel;
   let gateFrom: string;
   let refusals: string[] = [];
@@ -48,7 +48,6 @@ export async function runGate(input: RunGateInput): Promise<GateReport> {
     trusted = policy.changeSet.base;
     baseSha = policy.base.sha;
     gateFrom = `${input.base} (${baseSha.slice(0, 7)})`;
-    const env = asked ?? firstEnv(trusted);
     // The gate shows bake itself; every other policy refusal of this move makes it NO-GO.
     refusals = policy.refusals.filter((r) => r.move?.rollout === input.rollout && r.move.env === env && r.code !== 'policy/bake').map((r) => `refused by ${r.code}: ${r.message}`);
     const move = policy.moves.find((m) => m.rollout === input.rollout && m.env === env);
@@ -58,7 +57,6 @@ export async function runGate(input: RunGateInput): Promise<GateReport> {
     gateFrom = `HEAD (${(await git.head()).slice(0, 7)})`;
   }
 
-  const env = asked ?? firstEnv(trusted);
   const rollout = trusted.rolloutByName.get(input.rollout);
   const settings = trusted.environments[0]?.doc.spec.environments[env];
   if (!rollout || !settings || !rollout.doc.spec.environments[env]) {
@@ -91,7 +89,6 @@ export async function runGate(input: RunGateInput): Promise<GateReport> {
   return refusals.length ? { ...report, decision: 'NO-GO', reasons: [...refusals, ...report.reasons] } : report;
 }
 
-const firstEnv = (model: ConfigModel) => model.environments[0]?.doc.spec.promotionOrder[0] ?? 'production';
 
 /** NO-GO without measuring: nothing on base could allow the move. */
 function refusedReport(input: RunGateInput, env: string, gateFrom: string, reasons: string[], rollout?: Located<RolloutDocument>): GateReport {
