@@ -9,6 +9,7 @@ import { HttpClient } from '../scripts/http/client.ts';
 import { validateRepository } from '../scripts/rules/validate-repository.ts';
 import { IMPORT_CHUNK } from '../scripts/stores/unleash-import.ts';
 import { unleashStore } from '../scripts/stores/unleash.ts';
+import { renderSyncJson, renderSyncText } from '../scripts/report/sync.ts';
 import { runSync } from '../scripts/sync/sync.ts';
 import { generateRepository } from './bench/generate.ts';
 import { tempRepo } from './helpers/cli.ts';
@@ -115,6 +116,7 @@ describe('first sync of flags Unleash does not have: the batch import', () => {
     const { result, sha } = await sync(model, pat, stateFeature);
     first = { sha };
     expect(result.status, result.reason).toBe('applied');
+    expect(result.notes, 'nothing to say when the import did it').toBeUndefined();
     const kinds = writes().map((e) => (e.url.startsWith('/api/admin/features-batch/') ? e.url : `${e.method} ${flagOf(e)}`));
     expect(kinds).toEqual([`POST ${stateFeature}`, ...imports().map(() => '/api/admin/features-batch/import'), `PATCH ${stateFeature}`]);
     expect(imports()).toHaveLength(Math.ceil(FLAGS / IMPORT_CHUNK));
@@ -137,6 +139,10 @@ describe('first sync of flags Unleash does not have: the batch import', () => {
     const { result } = await sync(perFlag, unleash.token, `rollgate.state.one-${id}`);
     expect(result.status, result.reason).toBe('applied');
     expect(imports()).toEqual([]);
+    // The user is told why the first sync took the slow path, in the text and the JSON.
+    expect(result.notes).toEqual([expect.stringMatching(new RegExp(`^${FLAGS} new flags written one at a time: the token is an API token, and Unleash refuses the batch import`))]);
+    expect(renderSyncText([result], 'apply')).toContain(`\n  note: ${FLAGS} new flags written one at a time`);
+    expect((JSON.parse(renderSyncJson([result], 'apply')) as { environments: { notes?: string[] }[] }).environments[0].notes).toEqual(result.notes);
     expect(writes().length).toBeGreaterThan(2 * FLAGS);
     const [a, b] = [await held(keysOf(model)), await held(keysOf(perFlag))];
     const pairs = keysOf(model).map((k, i) => [a.get(k), b.get(keysOf(perFlag)[i])]);
@@ -230,6 +236,7 @@ describe('an import that fails records nothing, and the rerun converges', () => 
     const { result } = await sync(model, unleash.token, `rollgate.state.refused-${id}`, newSha(), probeAsUser);
     expect(result.status, result.reason).toBe('applied');
     expect(imports()).toHaveLength(1);
+    expect(result.notes).toEqual(['12 new flags written one at a time: Unleash refused the batch import (see its log), so rollgate wrote them by the per-flag API']);
     const perFlag = writes().filter((e) => keysOf(model).includes(flagOf(e) ?? ''));
     expect(new Set(perFlag.map(flagOf))).toEqual(new Set(keysOf(model)));
     const state = await store(unleash.token, `rollgate.state.refused-${id}`).read(keysOf(model));

@@ -64,6 +64,7 @@ export function renderSyncText(results: EnvResult[], mode: Mode): string {
     }
     const changed = touched(r.plan).length;
     if (r.status === 'applied') out.push(`  ${changed} flag${changed === 1 ? '' : 's'} changed, ${r.writes} write${r.writes === 1 ? '' : 's'}`);
+    for (const note of r.notes ?? []) out.push(`  note: ${note}`);
     out.push('');
   }
   if (mode === 'check') {
@@ -92,6 +93,7 @@ export function renderSyncJson(results: EnvResult[], mode: Mode): string {
           sha: r.plan.sha,
           recordedSha: r.plan.recordedSha ?? null,
           writes: r.writes,
+          ...(r.notes ? { notes: r.notes } : {}),
           changes: pending(r.plan).map((c) => ({ key: c.key, rollout: c.rollout, stage: c.stage, steps: c.steps, from: c.from ?? null, to: c.to })),
           orphans: r.plan.orphans.map((o) => ({ key: o.key, steps: o.steps, from: o.from ?? null, reason: ORPHAN_REASON })),
           handMade: handMade(r.plan).map((c) => ({ key: c.key, kept: c.from!.handMade! })),

@@ -58,6 +58,8 @@ export interface Recorded {
 export interface ApplyStats {
   /** Write requests (or file writes) made. */
   writes: number;
+  /** What the user should know about how it was written (e.g. new flags written one at a time, and why). */
+  notes?: string[];
 }
 
 /** The store refused or could not be reached: exit 2 unless some flags were applied. */

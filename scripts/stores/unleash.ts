@@ -141,13 +141,19 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
       if (off.failed) throw stop(off.failed.key, (off.failed.error as Error).message);
       // Flags Unleash does not have yet are imported in batches (nothing made by hand to keep there); the rest one flag at a time.
       const fresh = pending.filter((c) => !c.from && c.steps.includes('create'));
-      const imported = new Set(fresh.length > 0 && (await importsAllowed()) ? fresh : []);
+      const mayImport = fresh.length > 0 && (await importsAllowed());
+      const imported = new Set(mayImport ? fresh : []);
       const oneByOne = pending.filter((c) => !imported.has(c));
       let importRefused = false;
+      let notImported = 0;
       for (const chunk of chunked([...imported], IMPORT_CHUNK)) {
         if (await importChunk(chunk)) for (const c of chunk) done(c.key);
-        else oneByOne.push(...chunk);
+        else oneByOne.push(...chunk), (notImported += chunk.length);
       }
+      const notes: string[] = [];
+      const many = (n: number) => `${n} new flag${n === 1 ? '' : 's'}`;
+      if (fresh.length > 0 && !mayImport) notes.push(`${many(fresh.length)} written one at a time: the token is an API token, and Unleash refuses the batch import to those; a personal access token (or a service account's, on Enterprise) imports them 100 a request`);
+      if (notImported) notes.push(`${many(notImported)} written one at a time: Unleash refused the batch import (see its log), so rollgate wrote them by the per-flag API`);
       // Flags in parallel, each flag's own writes in order.
       const named = await runInFlight(oneByOne.map((c) => ({ key: c.key, run: () => applyOne(c) })), inFlight, done);
       if (named.failed) throw stop(named.failed.key, (named.failed.error as Error).message);
@@ -161,7 +167,7 @@ export function unleashStore(http: HttpClient, settings: UnleashSettings): FlagS
       } catch (error) {
         throw new ApplyError(`every flag was applied, but recording the applied SHA in ${stateFeature} failed: ${(error as Error).message}`, applied, stateFeature, []);
       }
-      return { writes };
+      return { writes, ...(notes.length ? { notes } : {}) };
 
       /** Creates or updates the state feature's description; writes nothing when it already says this. */
       async function writeRecord(record: Recorded): Promise<void> {

@@ -26,6 +26,8 @@ export interface EnvResult {
   status: EnvStatus;
   reason?: string;
   writes: number;
+  /** The store's notes on how it wrote (ApplyStats.notes). */
+  notes?: string[];
   applied?: string[];
   notApplied?: string[];
 }
@@ -145,15 +147,17 @@ export async function runSync(req: SyncRequest): Promise<EnvResult[]> {
     }
     try {
       // The store records the SHA only once this read-back passes: a failed one leaves the old SHA.
-      let { writes } = await store.apply(plan, (done, total) => req.progress?.(env, done, total), (state) => stillDiffer(plan, state));
+      const stats = await store.apply(plan, (done, total) => req.progress?.(env, done, total), (state) => stillDiffer(plan, state));
+      let { writes } = stats;
+      const notes = stats.notes?.length ? { notes: stats.notes } : {};
       const check = await verify(store, plan);
       // An orphan still on must stay in the record, or no later run would know to turn it off.
       if (check.stillOn.length) writes += (await store.apply({ ...plan, changes: [], orphans: [], managed: [...plan.managed, ...check.stillOn].sort() })).writes;
       const wrong = [...check.differ, ...check.stillOn];
       if (wrong.length || check.unrecorded) {
         const reasons = [...(wrong.length ? [`${wrong.length} flag(s) still differ: ${wrong.join(', ')}`] : []), ...(check.unrecorded ? [check.unrecorded] : [])];
-        results.push({ plan, status: 'failed', writes, reason: `read back after writing, ${reasons.join('; ')}`, applied: todo.filter((k) => !wrong.includes(k)), notApplied: wrong });
-      } else results.push({ plan, status: 'applied', writes, applied: todo });
+        results.push({ plan, status: 'failed', writes, ...notes, reason: `read back after writing, ${reasons.join('; ')}`, applied: todo.filter((k) => !wrong.includes(k)), notApplied: wrong });
+      } else results.push({ plan, status: 'applied', writes, ...notes, applied: todo });
     } catch (error) {
       if (error instanceof ApplyError) {
         results.push({ plan, status: 'failed', writes: 0, reason: error.message, applied: error.applied, notApplied: error.notApplied });
