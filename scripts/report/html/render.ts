@@ -1,4 +1,5 @@
-import type { CriterionReport, GateReport } from '../../gates/report.ts';
+import type { GateReport } from '../../gates/report.ts';
+import { value } from '../gate.ts';
 import { escapeHtml as h, jsonForScript } from './escape.ts';
 import type { SiteData, SiteRollout, SiteVerdict } from './site-data.ts';
 
@@ -38,7 +39,6 @@ const time = (iso: string) => {
   const ms = Date.parse(iso);
   return `<time datetime="${h(iso)}">${h(Number.isNaN(ms) ? iso : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`)}</time>`;
 };
-const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(4).replace(/\.?0+$/, ''));
 const DECISION_CLASS: Record<GateReport['decision'], string> = { GO: 'go', 'NO-GO': 'nogo', CONDITIONAL: 'conditional', INCONCLUSIVE: 'inconclusive' };
 
 function environmentsTable(r: SiteRollout): string {
@@ -49,19 +49,13 @@ function environmentsTable(r: SiteRollout): string {
   return `<table class="envs"><thead><tr><th>environment</th><th>stage</th><th>%</th><th>since</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function measured(c: CriterionReport): string {
-  if (c.measured === undefined) return '—';
-  const unit = c.unit === 'percent' ? ' %' : c.unit && c.unit !== 'count' && c.unit !== 'ratio' ? ` ${c.unit}` : '';
-  return c.control !== undefined ? `${num(c.measured)}× (${num(c.treatment!)}${unit} vs ${num(c.control)}${unit})` : `${num(c.measured)}${unit}`;
-}
-
 function verdict(v: SiteVerdict): string {
   if (!v.report) return `<div class="verdict"><h4>${h(v.env)}</h4><p class="note">not evaluated: ${h(v.error ?? 'unknown reason')}</p></div>`;
   const r = v.report;
   const criteria = [...r.mustPass, ...r.shouldPass.criteria, ...r.blockers];
   const rows = criteria.map(
     (c) =>
-      `<tr class="${c.result.toLowerCase()}"><td>${h(c.group)}</td><td>${h(c.name)}</td><td>${h(measured(c))}</td><td>${h(c.threshold)}${c.for ? ` for ${h(c.for)}` : ''}</td><td>${h(c.result)}</td><td>${h(c.why)}</td></tr>`,
+      `<tr class="${c.result.toLowerCase()}"><td>${h(c.group)}</td><td>${h(c.name)}</td><td>${h(value(c))}</td><td>${h(c.threshold)}${c.for ? ` for ${h(c.for)}` : ''}</td><td>${h(c.result)}</td><td>${h(c.why)}</td></tr>`,
   );
   return [
     `<div class="verdict"><h4>${h(v.env)}: <span class="decision ${DECISION_CLASS[r.decision]}">${h(r.decision)}</span> ${h(r.from.stage)} (${r.from.percentage} %) → ${h(r.to.stage)} (${r.to.percentage} %)</h4>`,
