@@ -75,7 +75,7 @@ export function repoDir(io: Io, dir: string | undefined): string {
 const isFolder = (path: string) => Boolean(statSync(path, { throwIfNoEntry: false })?.isDirectory());
 
 /** The nearest folder from `from` upwards that holds `.git` (a folder, or a file in a worktree or submodule). */
-function gitRoot(from: string): string | undefined {
+export function gitRoot(from: string): string | undefined {
   for (let d = resolve(from); ; d = dirname(d)) {
     if (statSync(join(d, '.git'), { throwIfNoEntry: false })) return d;
     if (dirname(d) === d) return undefined;

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ScaffoldError } from '../scaffold/errors.ts';
 import { initFiles } from '../scaffold/init.ts';
 import { installSource, packageRoot } from '../scaffold/package-root.ts';
 import { renderScaffoldError, renderScaffoldJson, renderScaffoldText } from '../scaffold/report.ts';
-import { initDir } from '../scaffold/where.ts';
 import { conflicts, writeAll } from '../scaffold/write.ts';
-import { formatOf, InfrastructureError, parse, UsageError, type Io } from './common.ts';
+import { formatOf, gitRoot, InfrastructureError, parse, UsageError, type Io } from './common.ts';
 
 export const usage = `rollgate init [--dir PATH] [--force] [--format text|json]
 
@@ -39,7 +38,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (values.help) return io.stdout(usage + '\n'), 0;
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (init takes --dir PATH)`);
   const format = formatOf(io, values.format, ['text', 'json']);
-  const dir = initDir(io.cwd, values.dir);
+  const dir = values.dir === undefined ? (gitRoot(io.cwd) ?? resolve(io.cwd)) : resolve(io.cwd, values.dir);
   try {
     const root = packageRoot();
     const source = installSource(root);
