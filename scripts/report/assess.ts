@@ -1,6 +1,6 @@
 import type { Assessment } from '../gates/assess.ts';
 import { type Carried, carriedArgs, rollgateCommand } from './command-line.ts';
-import { value } from './gate.ts';
+import { metricsSource, value } from './gate.ts';
 
 /** Terminal output of `rollgate assess`: the advice, every row with its values and units, where the numbers came from, and the next command. */
 export function renderAssessText(a: Assessment, provider: string, carried: Carried = {}): string {
@@ -9,7 +9,7 @@ export function renderAssessText(a: Assessment, provider: string, carried: Carri
     lines.push(`  row ${row.index + 1} ${row.severity.padEnd(8)} ${row.state}`);
     for (const c of row.criteria) lines.push(`      ${c.result.padEnd(12)} ${c.name} (${c.threshold}): ${value(c)} — ${c.why}`);
   }
-  lines.push(provider === 'none' ? `metrics: none (${a.env} has no metrics provider in environments.yaml)` : `metrics from ${provider}`);
+  lines.push(metricsSource({ provider, env: a.env }));
   lines.push(`next: ${assessNextStep(a, provider, carried)}`);
   return lines.join('\n') + '\n';
 }

@@ -110,7 +110,8 @@ export function bakeEnd(bake: GateReport['bake']): string | undefined {
   return new Date(Date.parse(bake.since) + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-const metricsSource = (r: GateReport) => (r.provider === 'none' ? `metrics: none (${r.env} has no metrics provider in environments.yaml)` : `metrics from ${r.provider}`);
+/** Where a report's numbers came from, as every report says it. */
+export const metricsSource = (r: { provider: string; env: string }) => (r.provider === 'none' ? `metrics: none (${r.env} has no metrics provider in environments.yaml)` : `metrics from ${r.provider}`);
 
 /** The next step a gate report ends with: a command to run, or where to act when the gate ran on a PR. */
 export function gateNextStep(r: GateReport, next: GateNext = {}): string {
