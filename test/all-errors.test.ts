@@ -4,19 +4,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../scripts/report/diagnostic.ts';
 import { ROOT, rollgate, tempRepo } from './helpers/cli.ts';
 
 const MINIMAL = join(ROOT, 'test', 'fixtures', 'valid', 'minimal');
-
-interface Diagnostic {
-  code: string;
-  severity: string;
-  file: string;
-  line: number;
-  col: number;
-  message: string;
-  hint?: string;
-}
 
 /** A copy of the minimal repository with `path` edited; validated as JSON and as text. */
 function validateEdited(edits: Record<string, (text: string) => string>) {

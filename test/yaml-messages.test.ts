@@ -3,19 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { suggestion } from '../scripts/config/did-you-mean.ts';
+import type { Diagnostic } from '../scripts/report/diagnostic.ts';
 import { ROOT, rollgate, tempRepo } from './helpers/cli.ts';
 
 const MINIMAL = join(ROOT, 'test', 'fixtures', 'valid', 'minimal');
 const CHECKOUT = 'rollout/checkout.yaml';
-
-interface Diagnostic {
-  code: string;
-  file: string;
-  line: number;
-  col: number;
-  message: string;
-  hint?: string;
-}
 
 function validateCheckout(edit: (text: string) => string): { code: number; diagnostics: Diagnostic[]; text: string } {
   const dir = tempRepo(MINIMAL);
