@@ -112,8 +112,6 @@ function parseChecked(path: string, bytes: Uint8Array): Parsed {
       if (issue.path.length === 1 && issue.path[0] === 'apiVersion') continue; // reported above
       diagnostics.push(...issueDiagnostics(file, kind, object, issue));
     }
-  }
-  if (!result.success) {
     // The rules still read what the schema accepts: the document without the items in error.
     const partial = salvage(kind, KINDS[kind].schema, object, result.error.issues);
     return { ok: false, file, diagnostics, ...(partial ? { kind, value: partial.value, dropped: partial.dropped } : {}) };
