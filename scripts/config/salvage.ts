@@ -23,7 +23,7 @@ const criteriaOf = (gate: Pattern): Pattern[] => [
  * envelope, metadata, a field of spec itself) drops the whole document, as it must: what
  * is left would not say what the file means.
  */
-export const ITEMS: Readonly<Record<Kind, readonly Pattern[]>> = {
+const ITEMS: Readonly<Record<Kind, readonly Pattern[]>> = {
   Rollout: [
     ['spec', 'stages', INDEX],
     ['spec', 'environments', KEY],
@@ -43,7 +43,7 @@ export const ITEMS: Readonly<Record<Kind, readonly Pattern[]>> = {
 };
 
 /** The deepest item of `kind` that holds `path`, or undefined when none does. */
-export function itemOf(kind: Kind, path: Path): Path | undefined {
+function itemOf(kind: Kind, path: Path): Path | undefined {
   let best: Path | undefined;
   for (const pattern of ITEMS[kind]) {
     if (pattern.length > path.length || (best && pattern.length <= best.length)) continue;
