@@ -15,7 +15,7 @@ export function renderAssessText(a: Assessment, provider: string, carried: Carri
 }
 
 /** The command an assessment leads to: the rollback it advises, or running it again. */
-export function assessNextStep(a: Assessment, provider: string, carried: Carried = {}): string {
+function assessNextStep(a: Assessment, provider: string, carried: Carried = {}): string {
   const target = [a.rollout, '--env', a.env];
   const again = rollgateCommand('assess', [...target, ...carriedArgs(carried, true)]);
   const row = a.row;

@@ -104,7 +104,7 @@ function bakeText(bake: GateReport['bake']): string {
 }
 
 /** When the bake ends (UTC, to the second): its start plus the time required; undefined before it starts. */
-export function bakeEnd(bake: GateReport['bake']): string | undefined {
+function bakeEnd(bake: GateReport['bake']): string | undefined {
   const ms = bake.required ? durationMs(bake.required) : undefined;
   if (!bake.since || ms === undefined) return undefined;
   return new Date(Date.parse(bake.since) + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

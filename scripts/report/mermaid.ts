@@ -5,14 +5,14 @@ import type { CriterionReport } from '../gates/report.ts';
 import type { StagePoint } from './timeline.ts';
 
 /** Text safe inside a quoted Mermaid string in a fenced block: no quotes, backticks, newlines, a user's `#…;` entities or tags. A comparison's `<` becomes Mermaid's entity `#lt;` (a bare `<` shows as `&lt;`), any other angle bracket a guillemet. */
-export function label(text: string, max = 60): string {
+function label(text: string, max = 60): string {
   const plain = text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/"/g, "'").replace(/`/g, "'").replace(/#(?=\w*;)/g, '# ').replace(/\s+/g, ' ').trim();
   const cut = plain.length > max ? `${plain.slice(0, max - 1)}…` : plain;
   return cut.replace(/<(?=[\s\d=.-]|$)/g, '#lt;').replace(/(?<=[\s\d])>(?=[\s\d=.-]|$)/g, '#gt;').replace(/</g, '‹').replace(/>/g, '›');
 }
 
 /** A number as Mermaid's grammar reads it: plain decimal, never exponent notation. */
-export function mermaidNumber(x: number): string {
+function mermaidNumber(x: number): string {
   if (!Number.isFinite(x)) return '0';
   const rounded = Number(x.toPrecision(6));
   const s = String(rounded);
@@ -51,7 +51,7 @@ export function stageChart(rollout: string, env: string, points: StagePoint[], n
 }
 
 /** The numbers a threshold is written with (`< 1`, `between 60 and 85`, `≥ 0.95 × control`). */
-export function thresholdNumbers(threshold: string): number[] {
+function thresholdNumbers(threshold: string): number[] {
   return [...threshold.matchAll(/-?\d+(?:\.\d+)?(?:e-?\d+)?/gi)].map((m) => Number(m[0])).filter(Number.isFinite);
 }
 

@@ -7,13 +7,13 @@ import type { SiteData, SiteRollout, SiteVerdict } from './site-data.ts';
 export const ASSETS = { chart: 'chart.umd.min.js', script: 'report.js', style: 'report.css' } as const;
 
 /** What the page script draws: one overview bar chart and a timeline per rollout. */
-export interface ChartData {
+interface ChartData {
   overview: { labels: string[]; datasets: { label: string; data: (number | null)[] }[] };
   timelines: { canvas: string; rollout: string; now: number; datasets: { label: string; points: { x: number; y: number; stage: string; sha: string }[] }[] }[];
 }
 
 /** The data the charts need, by canvas id (ids are indices: no config text in an attribute). */
-export function chartData(site: SiteData): ChartData {
+function chartData(site: SiteData): ChartData {
   const envs = [...new Set([...site.promotionOrder, ...site.rollouts.flatMap((r) => r.environments.map((e) => e.env))])];
   const now = Date.parse(site.generatedAt);
   return {
