@@ -19,7 +19,7 @@ export interface AlertRequest {
 const UNIT_TEXT: Record<string, string> = { percent: ' %', ratio: '', ms: ' ms', seconds: ' s' };
 
 /** Prometheus alert names are snake_case and start with a letter. */
-export const alertPrefix = (rollout: string) => `${/^[a-z]/.test(rollout) ? '' : 'rollout_'}${rollout.replace(/-/g, '_')}`;
+const alertPrefix = (rollout: string) => `${/^[a-z]/.test(rollout) ? '' : 'rollout_'}${rollout.replace(/-/g, '_')}`;
 
 /**
  * An AlertRules document as plain data: one rule per catalog metric the gates measure (so every

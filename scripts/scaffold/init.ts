@@ -17,10 +17,10 @@ const TEMPLATES: { from: string; to?: string; ifAbsent?: boolean }[] = [
 ];
 
 /** Where init's config files point their `$schema` line: rollgate installed as a dependency. */
-export const INIT_SCHEMA_PREFIX = '../node_modules/rollgate/schemas/';
+const INIT_SCHEMA_PREFIX = '../node_modules/rollgate/schemas/';
 
 /** The example rollout init writes, made as `rollgate new rollout` makes one. */
-export const EXAMPLE = { name: 'example-feature', percentages: [0, 10, 50, 100] };
+const EXAMPLE = { name: 'example-feature', percentages: [0, 10, 50, 100] };
 
 /**
  * Every file of a new repository of rollouts, checked through validate's loader: the

@@ -26,7 +26,7 @@ export interface MetricRole {
 const byUnit = (unit: string, table: Record<string, number>, fallback: number) => table[unit] ?? fallback;
 
 /** The roles, in the order gates and alerts list them. */
-export const METRIC_ROLES: MetricRole[] = [
+const METRIC_ROLES: MetricRole[] = [
   {
     role: 'errors',
     names: ['error_rate'],

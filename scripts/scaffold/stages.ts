@@ -2,7 +2,7 @@ import type { Stage } from '../config/schema/index.ts';
 import { ScaffoldError } from './errors.ts';
 
 /** How long each serving stage but the last bakes before the next advance. */
-export const DEFAULT_BAKE = '24h';
+const DEFAULT_BAKE = '24h';
 
 /** `--stages 0,1,5,25,100` → percentages, strictly increasing, 0–100, at least two. */
 export function parseStages(text: string): number[] {

@@ -13,7 +13,7 @@ export interface BranchFileSettings {
 }
 
 /** The commit trailer naming the main commit a publish applied. */
-export const APPLIED_TRAILER = 'Rollgate-Applied-Sha';
+const APPLIED_TRAILER = 'Rollgate-Applied-Sha';
 
 /** How often a publish is retried when another environment's publish moved the branch meanwhile. */
 const ATTEMPTS = 5;

@@ -57,7 +57,7 @@ export interface FlagFileTarget {
 }
 
 /** A flag file on disk, written atomically (temp file + rename). */
-export function localFile(path: string, displayPath = path): FlagFileTarget {
+function localFile(path: string, displayPath = path): FlagFileTarget {
   return {
     name: `flagd file ${displayPath}`,
     async read() {
@@ -177,7 +177,7 @@ export function checkFlagdSchema(text: string, path: string): void {
 }
 
 /** The targeting rollgate writes for a state (exported for tests that check the file's shape). */
-export function targetingOf({ percentage, stickiness, groupId }: FlagState): Targeting {
+function targetingOf({ percentage, stickiness, groupId }: FlagState): Targeting {
   const on = Math.round(percentage * SCALE);
   const fractional: Fractional = [{ cat: [groupId, { var: stickiness }] }, ['on', on], ['off', 100 * SCALE - on]];
   return { if: [{ missing: [stickiness] }, on === 100 * SCALE ? 'on' : 'off', { fractional }] };

@@ -51,10 +51,10 @@ export interface SyncRequest {
 export type MainSource = 'remote' | 'local';
 
 /** The remote whose main the sync applies by default. */
-export const MAIN_REMOTE = 'origin';
+const MAIN_REMOTE = 'origin';
 
 /** Safety rules that hold for the whole run, before any store is touched. Returns why not, or undefined. */
-export async function refuseRun(git: Git, mainBranch: string, main: MainSource = 'remote'): Promise<{ head: string; refusal?: string }> {
+async function refuseRun(git: Git, mainBranch: string, main: MainSource = 'remote'): Promise<{ head: string; refusal?: string }> {
   const head = await git.head();
   const refusal = main === 'local' ? await notLocalTip(git, mainBranch, head) : await notRemoteTip(git, mainBranch, head);
   if (refusal) return { head, refusal };
