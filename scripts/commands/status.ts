@@ -109,7 +109,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         bakeLeft: left,
         store: s ? { percentage: s.percentage, enabled: s.enabled } : null,
         drift: change ? change.steps.length > 0 || Boolean(s?.handMade?.length) : false,
-        next: nextStep(rollout.doc, env, model.environments[0]?.doc.spec, histories.get(d.rollout) ?? [], io.now()),
+        next: nextStep(rollout.doc, env, settings, histories.get(d.rollout) ?? [], io.now()),
         ...(s?.handMade?.length ? { handMade: s.handMade } : {}),
       });
     }
