@@ -16,7 +16,7 @@ import { tempRepo } from './helpers/cli.ts';
 import { fakeGit } from './helpers/fake-git.ts';
 import { FaultyProxy, isWrite, type Exchange } from './helpers/faulty-proxy.ts';
 import { startPostgres, type Postgres } from './helpers/postgres.ts';
-import { startUnleash, type Unleash } from './helpers/unleash.ts';
+import { startUnleash, unleashApi, type Unleash } from './helpers/unleash.ts';
 import { personalAccessToken } from './helpers/unleash-pat.ts';
 
 let pg: Postgres;
@@ -39,12 +39,7 @@ afterAll(async () => {
   pg?.stop();
 });
 
-const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-  const r = await fetch(unleash.url + path, { method, headers: { authorization: unleash.token, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-};
+const api = <T>(method: string, path: string, body?: unknown) => unleashApi<T>(unleash, method, path, body);
 const envPath = (key: string) => `/api/admin/projects/default/features/${key}/environments/production`;
 
 const STAGES = [

@@ -15,7 +15,7 @@ import { FaultyProxy, isWrite, type Exchange } from './helpers/faulty-proxy.ts';
 import { repoFrom, setStage } from './helpers/git.ts';
 import { commitRollouts, revertAndPush, rolloutFile } from './helpers/rollout-edits.ts';
 import { startPostgres, type Postgres } from './helpers/postgres.ts';
-import { startUnleash, type Unleash } from './helpers/unleash.ts';
+import { startUnleash, unleashApi, type Unleash } from './helpers/unleash.ts';
 
 let pg: Postgres;
 let unleash: Unleash;
@@ -34,12 +34,7 @@ afterAll(async () => {
   pg?.stop();
 });
 
-const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-  const r = await fetch(unleash.url + path, { method, headers: { authorization: unleash.token, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-};
+const api = <T>(method: string, path: string, body?: unknown) => unleashApi<T>(unleash, method, path, body);
 type EnvState = { enabled: boolean; strategies: { name: string; parameters: Record<string, string> }[] };
 const envState = (key: string, env = 'production') => api<EnvState>('GET', `/api/admin/projects/default/features/${key}/environments/${env}`);
 

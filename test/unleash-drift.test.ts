@@ -8,7 +8,7 @@ import { classify, type UnleashStrategy } from '../scripts/stores/unleash-strate
 import { rollgateAsync, ROOT } from './helpers/cli.ts';
 import { repoFrom, setStage } from './helpers/git.ts';
 import { startPostgres, type Postgres } from './helpers/postgres.ts';
-import { startUnleash, type Unleash } from './helpers/unleash.ts';
+import { startUnleash, unleashApi, type Unleash } from './helpers/unleash.ts';
 import { clientToken, startUnleashClient } from './helpers/unleash-client.ts';
 
 describe('classify: rollgate strategy, duplicates, hand-made changes', () => {
@@ -52,12 +52,7 @@ describe('hand-made changes in a real Unleash', () => {
     pg?.stop();
   });
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const r = await fetch(unleash.url + path, { method, headers: { authorization: unleash.token, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await r.text();
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+  const api = <T>(method: string, path: string, body?: unknown) => unleashApi<T>(unleash, method, path, body);
   type Strategy = UnleashStrategy & { parameters: Record<string, string> };
 
   it('--check and status name them per flag; the sync keeps them while it moves the percentage; removed, the drift is gone', async () => {

@@ -57,3 +57,11 @@ export async function startUnleash(pg: Postgres): Promise<Unleash> {
     },
   };
 }
+
+/** One call to Unleash's admin API with the admin token; throws on a non-2xx answer, parses JSON when there is a body. */
+export async function unleashApi<T>(unleash: Unleash, method: string, path: string, body?: unknown): Promise<T> {
+  const r = await fetch(unleash.url + path, { method, headers: { authorization: unleash.token, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
