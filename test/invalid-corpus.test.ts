@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { isAlias, isCollection, parseDocument, visit, type Node } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../scripts/config/parse.ts';
+import type { Diagnostic } from '../scripts/report/diagnostic.ts';
 import { validateRepository } from '../scripts/rules/validate-repository.ts';
 import { ROOT, type CliResult } from './helpers/cli.ts';
 
@@ -38,16 +39,6 @@ interface Case {
   remove?: string[];
   /** A hook below that writes what git should not hold (a 5 MB file, symlinks). */
   generate?: keyof typeof GENERATORS;
-}
-
-interface Diagnostic {
-  code: string;
-  severity: string;
-  file: string;
-  line: number;
-  col: number;
-  message: string;
-  hint?: string;
 }
 
 /** Cases (by name, without the number) whose GitHub output (annotations, step summary) is checked too. */
